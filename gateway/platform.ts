@@ -1,0 +1,97 @@
+/**
+ * The development platform in one process: departments (seeded on first start) and the gateway.
+ * `npm start` runs it; integration tests run the same function on free ports.
+ */
+import type { PlatformConfig } from '../lib/config.ts';
+import { launchDepartments, type LaunchedDepartments } from '../subgraphs/runtime/launch.ts';
+import { readSupergraph } from '../schema/compose.ts';
+import { sampleHouseholds, type SampleHousehold } from '../subgraphs/household/sample.ts';
+import { startGateway, type RunningGateway } from './server.ts';
+import { HOUSEHOLD_QUERY } from './sample-query.ts';
+
+export interface PlatformOptions {
+  log?: (line: string) => void;
+  /** Use free ports everywhere (tests). */
+  anyPorts?: boolean;
+  databasePrefix?: string;
+}
+
+export interface RunningPlatform {
+  gateway: RunningGateway;
+  departments: LaunchedDepartments;
+  sample: SampleHousehold | undefined;
+  close(): Promise<void>;
+}
+
+function progressReporter(log: (line: string) => void) {
+  let lastShown = 0;
+  return (done: number, total: number, names: string[]) => {
+    const now = Date.now();
+    if (done < total && now - lastShown < 1000) return;
+    lastShown = now;
+    const pct = Math.floor((done / total) * 100);
+    log(`  seeding ${names.join(', ')}: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} households (${pct}%)`);
+  };
+}
+
+export async function startPlatform(
+  config: PlatformConfig,
+  options: PlatformOptions = {},
+): Promise<RunningPlatform> {
+  const log = options.log ?? (() => undefined);
+  const storage = config.databaseUrl ? 'PostgreSQL' : `embedded SQLite in ${config.dataDir}`;
+  log(`Starting departments (${storage}, seed ${config.seed}, ${config.seedHouseholds.toLocaleString('en')} households)…`);
+  const started = Date.now();
+  const departments = await launchDepartments({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    ...(options.databasePrefix ? { databasePrefix: options.databasePrefix } : {}),
+    host: config.host,
+    ports: options.anyPorts ? {} : config.subgraphPorts,
+    seed: config.seed,
+    households: config.seedHouseholds,
+    onProgress: progressReporter(log),
+  });
+  try {
+    if (departments.seeded.length > 0) {
+      log(`  seeded ${departments.seeded.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } else {
+      log('  reusing the seeded data');
+    }
+    const household = departments.departments.find((d) => d.definition.name === 'household');
+    const [sample] = household ? await sampleHouseholds(household.database.db, 1) : [];
+    const gateway = await startGateway({
+      supergraphSdl: readSupergraph(),
+      subgraphUrls: departments.urls,
+      subgraphTimeoutMs: config.subgraphTimeoutMs,
+      host: config.host,
+      port: options.anyPorts ? 0 : config.gatewayPort,
+      explorer:
+        config.env === 'production'
+          ? false
+          : {
+              defaultQuery: HOUSEHOLD_QUERY,
+              defaultVariables: JSON.stringify({ id: sample?.household ?? '' }, null, 2),
+            },
+      introspection: config.env !== 'production',
+    });
+    for (const d of departments.departments) log(`  ${d.definition.name.padEnd(11)} ${d.server.url}`);
+    log(`Gateway ready: ${gateway.url}  (open it in a browser for the explorer)`);
+    if (sample) {
+      log(`Try: the cross-department household query for household ${sample.household}`);
+      log(`  members: ${sample.members.join(', ')}   (npm run sample -- --n 5 lists more)`);
+    }
+    return {
+      gateway,
+      departments,
+      sample,
+      close: async () => {
+        await gateway.close();
+        await departments.close();
+      },
+    };
+  } catch (error) {
+    await departments.close();
+    throw error;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Platform configuration, read from environment variables and validated once at start.
+ * Every problem is collected and reported together, naming the variable, so that an operator
+ * fixes a deployment in one pass instead of one restart per mistake.
+ */
+import path from 'node:path';
+import { SUBGRAPHS } from '../schema/catalogue.ts';
+
+export type RuntimeEnv = 'development' | 'production' | 'test';
+
+export interface PlatformConfig {
+  env: RuntimeEnv;
+  /** Where the embedded databases and development keys live. */
+  dataDir: string;
+  /** PostgreSQL connection string; when unset each department uses an embedded SQLite file. */
+  databaseUrl: string | undefined;
+  /** Redis connection string for shared state; when unset shared state is in memory. */
+  redisUrl: string | undefined;
+  /** Interface to bind (gateway and subgraphs). */
+  host: string;
+  gatewayPort: number;
+  /** Per-subgraph listen port (for subgraphs this process runs). */
+  subgraphPorts: Record<string, number>;
+  /** Per-subgraph URL the gateway calls. */
+  subgraphUrls: Record<string, string>;
+  /** How long the gateway waits for one subgraph call. */
+  subgraphTimeoutMs: number;
+  /** Seed of the synthetic-data generator and the number of households it makes. */
+  seed: number;
+  seedHouseholds: number;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  url(name: string, protocols: string[]): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
+      return raw;
+    } catch {
+      // Never echo the value: connection strings carry passwords.
+      this.problems.push(`${name} must be a URL starting with ${protocols.join(' or ')}`);
+      return undefined;
+    }
+  }
+}
+
+export function envVarPrefix(subgraph: string): string {
+  return `SUBGRAPH_${subgraph.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): PlatformConfig {
+  const read = new Reader(env);
+  const nodeEnv = read.string('NODE_ENV') ?? 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    read.problems.push(`NODE_ENV must be development, production or test (got "${nodeEnv}")`);
+  }
+  const host = read.string('HOST') ?? '127.0.0.1';
+  const gatewayPort = read.integer('PORT', 4000, 0, 65535);
+  const subgraphPorts: Record<string, number> = {};
+  const subgraphUrls: Record<string, string> = {};
+  for (const subgraph of SUBGRAPHS) {
+    const prefix = envVarPrefix(subgraph.name);
+    const port = read.integer(`${prefix}_PORT`, subgraph.port, 0, 65535);
+    subgraphPorts[subgraph.name] = port;
+    const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    subgraphUrls[subgraph.name] =
+      read.url(`${prefix}_URL`, ['http:', 'https:']) ?? `http://${urlHost}:${port}/graphql`;
+  }
+  const config: PlatformConfig = {
+    env: nodeEnv as RuntimeEnv,
+    dataDir: path.resolve(cwd, read.string('DATA_DIR') ?? '.data'),
+    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
+    host,
+    gatewayPort,
+    subgraphPorts,
+    subgraphUrls,
+    subgraphTimeoutMs: read.integer('SUBGRAPH_TIMEOUT_MS', 5000, 50, 120_000),
+    seed: read.integer('SEED', 20260101, 0, 2 ** 31 - 1),
+    seedHouseholds: read.integer('SEED_HOUSEHOLDS', 20_000, 1, 5_000_000),
+  };
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}

@@ -1,0 +1,95 @@
+/**
+ * One SQL code path, two drivers: embedded SQLite (better-sqlite3) by default, PostgreSQL when a
+ * database URL is given. Each department gets its own database: a SQLite file, or a PostgreSQL
+ * schema reached through `search_path`, so the same Kysely queries run unchanged on both.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseOptions {
+  /** Database name: the SQLite file name and the PostgreSQL schema. */
+  name: string;
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export interface Database<DB> {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  name: string;
+  /** Statements executed so far (tests assert batching with it). */
+  readonly statementCount: number;
+  close(): Promise<void>;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function openDatabase<DB>(options: DatabaseOptions): Promise<Database<DB>> {
+  const schema = options.name.replace(/-/g, '_');
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid database name "${options.name}"`);
+  let statements = 0;
+  const log = (event: LogEvent) => {
+    if (event.level === 'query') statements += 1;
+  };
+  let db: Kysely<DB>;
+  let dialect: Dialect;
+  if (options.databaseUrl) {
+    dialect = 'postgres';
+    // Create the schema first with a plain client: the pool below pins search_path to it.
+    const admin = new pg.Client({ connectionString: options.databaseUrl });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } catch (error) {
+      // Concurrent creators race on the catalog; the schema exists either way.
+      if ((error as { code?: string }).code !== '23505') throw error;
+    } finally {
+      await admin.end();
+    }
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      options: `-c search_path=${schema}`,
+    });
+    db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
+  } else {
+    dialect = 'sqlite';
+    mkdirSync(options.dataDir, { recursive: true });
+    const file = new SQLite(path.join(options.dataDir, `${schema}.sqlite`));
+    file.pragma('journal_mode = WAL');
+    file.pragma('synchronous = NORMAL');
+    file.pragma('foreign_keys = ON');
+    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: file }), log });
+  }
+  return {
+    db,
+    dialect,
+    name: schema,
+    get statementCount() {
+      return statements;
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** Drops a department's PostgreSQL schema (tests clean up with it). */
+export async function dropPostgresSchema(databaseUrl: string, name: string): Promise<void> {
+  const schema = name.replace(/-/g, '_');
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid database name "${name}"`);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+export { sql };

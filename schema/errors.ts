@@ -1,0 +1,87 @@
+/**
+ * The platform's error codes (`extensions.code`): stable, documented in docs/, and the only thing
+ * a client should branch on. Messages are for people and never carry personal data or internals.
+ */
+import { GraphQLError, type GraphQLErrorOptions } from 'graphql';
+
+export enum ErrorCode {
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  CONSENT_REQUIRED = 'CONSENT_REQUIRED',
+  CONSENT_INVALID = 'CONSENT_INVALID',
+  CONSENT_EXPIRED = 'CONSENT_EXPIRED',
+  CONSENT_REVOKED = 'CONSENT_REVOKED',
+  CONSENT_STATUS_UNAVAILABLE = 'CONSENT_STATUS_UNAVAILABLE',
+  PURPOSE_NOT_ALLOWED = 'PURPOSE_NOT_ALLOWED',
+  OPERATOR_REQUIRED = 'OPERATOR_REQUIRED',
+  REASON_REQUIRED = 'REASON_REQUIRED',
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  RATE_LIMITED = 'RATE_LIMITED',
+  QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+/** HTTP status for errors that reject the whole request; field errors stay 200. */
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.RATE_LIMITED]: 429,
+};
+
+export class PlatformError extends GraphQLError {
+  readonly code: ErrorCode;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: Omit<GraphQLErrorOptions, 'extensions'> & { extensions?: Record<string, unknown> } = {},
+  ) {
+    const status = HTTP_STATUS[code];
+    super(message, {
+      ...options,
+      extensions: {
+        ...options.extensions,
+        code,
+        ...(status ? { http: { status } } : {}),
+      },
+    });
+    this.code = code;
+    this.name = 'PlatformError';
+  }
+}
+
+export const badUserInput = (message: string, extensions?: Record<string, unknown>) =>
+  new PlatformError(ErrorCode.BAD_USER_INPUT, message, extensions ? { extensions } : {});
+
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+/** Apollo Server's own codes that are safe to pass through. */
+const APOLLO_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+/**
+ * Apollo `formatError`: coded errors pass with their message; anything else (a bug, a driver
+ * error that may quote data) becomes a generic internal error. Stack traces never leave.
+ */
+export function formatClientError(formatted: {
+  message: string;
+  locations?: unknown;
+  path?: unknown;
+  extensions?: Record<string, unknown>;
+}) {
+  const code = String(formatted.extensions?.code ?? '');
+  if (KNOWN_CODES.has(code) || APOLLO_CODES.has(code)) {
+    const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  if (code === 'BAD_USER_INPUT') return formatted;
+  return {
+    message: 'Internal server error',
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}

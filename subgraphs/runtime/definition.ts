@@ -1,0 +1,37 @@
+/**
+ * What a department folder exports: the federation fixture shape (`name`, `typeDefs`,
+ * `resolvers`) plus its storage (migrations, per-request loaders) and its synthetic-data seeder.
+ * Adding a department is a folder that default-exports one of these, its SDL file under schema/,
+ * and a catalogue entry.
+ */
+import type { DocumentNode } from 'graphql';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { Kysely, Migration } from 'kysely';
+import type { SynthHousehold } from './seed/population.ts';
+
+export interface SubgraphContext<L = unknown> {
+  /** One loader set per request: never shared between callers with different rights. */
+  loaders: L;
+  requestId: string;
+}
+
+export interface Seeder<DB> {
+  /** Tables the seeder fills, emptied before a reseed (children first). */
+  tables: readonly string[];
+  /** Writes the department's records for one chunk of households. */
+  seedChunk(db: Kysely<DB>, households: readonly SynthHousehold[], seed: number): Promise<void>;
+}
+
+export interface SubgraphDefinition<DB = any, L = any> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<SubgraphContext<L>>;
+  migrations: Record<string, Migration>;
+  createLoaders(db: Kysely<DB>): L;
+  seeder: Seeder<DB>;
+}
+
+/** Identity function that checks a definition's types where it is written. */
+export function defineSubgraph<DB, L>(definition: SubgraphDefinition<DB, L>): SubgraphDefinition<DB, L> {
+  return definition;
+}

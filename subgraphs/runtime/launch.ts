@@ -1,0 +1,80 @@
+/**
+ * Brings departments up: open each database, migrate, seed once, and serve. Used by `npm start`,
+ * `npm run subgraph`, the benchmarks and the tests, so they all run the same path.
+ */
+import { openDatabase, type Database } from '../../lib/db.ts';
+import type { SubgraphDefinition } from './definition.ts';
+import { loadDefinitions } from './registry.ts';
+import { ensureSeeded } from './seeding.ts';
+import { prepareDatabase, startSubgraph, type RunningSubgraph } from './server.ts';
+
+export interface LaunchOptions {
+  names?: readonly string[];
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  /** Prefix of every database name (tests isolate PostgreSQL schemas with it). */
+  databasePrefix?: string;
+  host: string;
+  /** Port per subgraph; 0 or missing picks a free one. */
+  ports?: Record<string, number>;
+  seed: number;
+  households: number;
+  onProgress?: (done: number, total: number, names: string[]) => void;
+}
+
+export interface Department {
+  definition: SubgraphDefinition;
+  database: Database<any>;
+  server: RunningSubgraph;
+}
+
+export interface LaunchedDepartments {
+  departments: Department[];
+  /** Subgraph name → URL, for the gateway. */
+  urls: Record<string, string>;
+  /** Which departments were seeded on this start (empty when the data was reused). */
+  seeded: string[];
+  close(): Promise<void>;
+}
+
+export async function launchDepartments(options: LaunchOptions): Promise<LaunchedDepartments> {
+  const definitions = await loadDefinitions(options.names);
+  const opened: { definition: SubgraphDefinition; database: Database<any> }[] = [];
+  try {
+    for (const definition of definitions) {
+      const database = await openDatabase({
+        name: `${options.databasePrefix ?? ''}${definition.name}`,
+        dataDir: options.dataDir,
+        databaseUrl: options.databaseUrl,
+      });
+      opened.push({ definition, database });
+      await prepareDatabase(definition, database);
+    }
+    const seeded = await ensureSeeded(opened, {
+      seed: options.seed,
+      households: options.households,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    const departments: Department[] = [];
+    for (const { definition, database } of opened) {
+      const server = await startSubgraph(definition, database, {
+        host: options.host,
+        port: options.ports?.[definition.name] ?? 0,
+      });
+      departments.push({ definition, database, server });
+    }
+    const urls = Object.fromEntries(departments.map((d) => [d.definition.name, d.server.url]));
+    return {
+      departments,
+      urls,
+      seeded,
+      close: async () => {
+        await Promise.all(departments.map((d) => d.server.close()));
+        await Promise.all(departments.map((d) => d.database.close()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(opened.map((o) => o.database.close().catch(() => undefined)));
+    throw error;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * DataLoader factories for department loaders: one SQL query per batch, results put back in key
+ * order. A missing row is an Error for that key alone (the rest of the batch still resolves).
+ */
+import DataLoader from 'dataloader';
+
+/** Loader for rows that exist once per key; a missing key yields an Error. */
+export function rowLoader<K extends string, R>(
+  what: string,
+  fetch: (keys: readonly K[]) => Promise<R[]>,
+  keyOf: (row: R) => K,
+): DataLoader<K, R> {
+  return new DataLoader<K, R>(async (keys) => {
+    const rows = await fetch(dedupe(keys));
+    const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+    return keys.map((key) => byKey.get(key) ?? new Error(`${what} not found`));
+  });
+}
+
+/** Loader for rows that exist once per key or not at all (null, not an error). */
+export function optionalRowLoader<K extends string, R>(
+  fetch: (keys: readonly K[]) => Promise<R[]>,
+  keyOf: (row: R) => K,
+): DataLoader<K, R | null> {
+  return new DataLoader<K, R | null>(async (keys) => {
+    const rows = await fetch(dedupe(keys));
+    const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+    return keys.map((key) => byKey.get(key) ?? null);
+  });
+}
+
+/** Loader for the rows that belong to each key (possibly none), in the fetch's order. */
+export function groupLoader<K extends string, R>(
+  fetch: (keys: readonly K[]) => Promise<R[]>,
+  keyOf: (row: R) => K,
+): DataLoader<K, R[]> {
+  return new DataLoader<K, R[]>(async (keys) => {
+    const rows = await fetch(dedupe(keys));
+    const groups = new Map<K, R[]>();
+    for (const row of rows) {
+      const key = keyOf(row);
+      const group = groups.get(key);
+      if (group) group.push(row);
+      else groups.set(key, [row]);
+    }
+    return keys.map((key) => groups.get(key) ?? []);
+  });
+}
+
+function dedupe<K>(keys: readonly K[]): K[] {
+  return [...new Set(keys)];
+}

@@ -1,0 +1,114 @@
+/**
+ * Seeds the departments' databases from one pass over the synthetic population, and remembers
+ * what was seeded so that a second start reuses the data (and a changed seed or size reseeds).
+ */
+import { sql, type Kysely, type Migration } from 'kysely';
+import type { Database } from '../../lib/db.ts';
+import type { SubgraphDefinition } from './definition.ts';
+import { populationChunks } from './seed/population.ts';
+
+/** Bumped when generators change, so that old data is replaced rather than mixed. */
+export const GENERATOR_VERSION = 1;
+
+/** The runtime's own table, created before a department's migrations. */
+export const seedStateMigration: Migration = {
+  async up(db) {
+    await db.schema
+      .createTable('seed_state')
+      .ifNotExists()
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('seed', 'integer', (c) => c.notNull())
+      .addColumn('households', 'integer', (c) => c.notNull())
+      .addColumn('generator_version', 'integer', (c) => c.notNull())
+      .addColumn('seeded_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
+export interface SeedTarget {
+  definition: SubgraphDefinition;
+  database: Database<any>;
+}
+
+export interface SeedOptions {
+  seed: number;
+  households: number;
+  /** Called after each chunk with the households done so far. */
+  onProgress?: (done: number, total: number, names: string[]) => void;
+}
+
+async function isSeeded(db: Kysely<any>, options: SeedOptions): Promise<boolean> {
+  const row = await db
+    .selectFrom('seed_state')
+    .select(['seed', 'households', 'generator_version'])
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  return (
+    row !== undefined &&
+    Number(row.seed) === options.seed &&
+    Number(row.households) === options.households &&
+    Number(row.generator_version) === GENERATOR_VERSION
+  );
+}
+
+/** Seeds every target that does not already hold this seed's data; returns the names seeded. */
+export async function ensureSeeded(targets: SeedTarget[], options: SeedOptions): Promise<string[]> {
+  const pending: SeedTarget[] = [];
+  for (const target of targets) {
+    if (!(await isSeeded(target.database.db, options))) pending.push(target);
+  }
+  if (pending.length === 0) return [];
+  const names = pending.map((t) => t.definition.name);
+  for (const { definition, database } of pending) {
+    await database.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('seed_state').execute();
+      for (const table of definition.seeder.tables) await trx.deleteFrom(table).execute();
+    });
+  }
+  let done = 0;
+  for (const chunk of populationChunks(options.seed, options.households)) {
+    await Promise.all(
+      pending.map(({ definition, database }) =>
+        database.db
+          .transaction()
+          .execute((trx) => definition.seeder.seedChunk(trx, chunk, options.seed)),
+      ),
+    );
+    done += chunk.length;
+    options.onProgress?.(done, options.households, names);
+  }
+  for (const { database } of pending) {
+    await database.db
+      .insertInto('seed_state')
+      .values({
+        id: 1,
+        seed: options.seed,
+        households: options.households,
+        generator_version: GENERATOR_VERSION,
+        seeded_at: new Date().toISOString(),
+      })
+      .execute();
+    if (database.dialect === 'postgres') await sql`ANALYZE`.execute(database.db);
+  }
+  return names;
+}
+
+/**
+ * Inserts rows in statements small enough for both drivers' parameter limits
+ * (PostgreSQL 65,535 per statement; SQLite 32,766 by default).
+ */
+export async function insertMany<T extends Record<string, unknown>>(
+  db: Kysely<any>,
+  table: string,
+  rows: readonly T[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!).length;
+  const perStatement = Math.max(1, Math.floor(30_000 / columns));
+  for (let i = 0; i < rows.length; i += perStatement) {
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + perStatement) as T[])
+      .execute();
+  }
+}
