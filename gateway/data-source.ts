@@ -3,14 +3,18 @@
  * gateway's default fetcher, a deadline per call, and transport failures turned into the coded
  * SUBGRAPH_UNAVAILABLE so the rest of the response still arrives.
  */
-import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
+import { signAccessContext } from '../schema/access-context.ts';
 import { ErrorCode, PlatformError } from '../schema/errors.ts';
+import type { SigningKey } from '../lib/identity/key-sources.ts';
+import type { GatewayContext } from './context.ts';
 
 export interface DepartmentDataSourceOptions {
   name: string;
   url: string;
   timeoutMs: number;
+  signing: SigningKey;
 }
 
 export function createTimedFetcher(timeoutMs: number): Fetcher {
@@ -18,12 +22,21 @@ export function createTimedFetcher(timeoutMs: number): Fetcher {
     fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
 }
 
-export class DepartmentDataSource extends RemoteGraphQLDataSource {
+export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly name: string;
+  private readonly signing: SigningKey;
 
-  constructor({ name, url, timeoutMs }: DepartmentDataSourceOptions) {
+  constructor({ name, url, timeoutMs, signing }: DepartmentDataSourceOptions) {
     super({ url, fetcher: createTimedFetcher(timeoutMs) });
     this.name = name;
+    this.signing = signing;
+  }
+
+  /** Every call carries the access context, signed for this department and this operation. */
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    if (!context.access) throw new Error('no access context: refusing to call a department');
+    const accessContext = await signAccessContext(context.access, this.name, request.query ?? '', this.signing.key);
+    request.extensions = { ...request.extensions, accessContext };
   }
 
   override didEncounterError(error: Error): void {

@@ -3,11 +3,14 @@
  * `npm start` runs it; integration tests run the same function on free ports.
  */
 import type { PlatformConfig } from '../lib/config.ts';
+import { gatewayIdentity, subgraphVerificationKeys } from '../lib/identity/resolve.ts';
+import { createSharedStore, type SharedStore } from '../lib/store/index.ts';
 import { launchDepartments, type LaunchedDepartments } from '../subgraphs/runtime/launch.ts';
 import { readSupergraph } from '../schema/compose.ts';
 import { sampleHouseholds, type SampleHousehold } from '../subgraphs/household/sample.ts';
 import { startGateway, type RunningGateway } from './server.ts';
 import { HOUSEHOLD_QUERY } from './sample-query.ts';
+import { developmentPresets } from './explorer/presets.ts';
 
 export interface PlatformOptions {
   log?: (line: string) => void;
@@ -20,6 +23,7 @@ export interface RunningPlatform {
   gateway: RunningGateway;
   departments: LaunchedDepartments;
   sample: SampleHousehold | undefined;
+  store: SharedStore;
   close(): Promise<void>;
 }
 
@@ -42,7 +46,9 @@ export async function startPlatform(
   const storage = config.databaseUrl ? 'PostgreSQL' : `embedded SQLite in ${config.dataDir}`;
   log(`Starting departments (${storage}, seed ${config.seed}, ${config.seedHouseholds.toLocaleString('en')} households)…`);
   const started = Date.now();
+  const identity = await gatewayIdentity(config);
   const departments = await launchDepartments({
+    accessKeys: await subgraphVerificationKeys(config),
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     ...(options.databasePrefix ? { databasePrefix: options.databasePrefix } : {}),
@@ -52,6 +58,7 @@ export async function startPlatform(
     households: config.seedHouseholds,
     onProgress: progressReporter(log),
   });
+  const store = createSharedStore(config.redisUrl);
   try {
     if (departments.seeded.length > 0) {
       log(`  seeded ${departments.seeded.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -72,8 +79,11 @@ export async function startPlatform(
           : {
               defaultQuery: HOUSEHOLD_QUERY,
               defaultVariables: JSON.stringify({ id: sample?.household ?? '' }, null, 2),
+              presets: sample ? await developmentPresets(config.dataDir, sample) : [],
             },
       introspection: config.env !== 'production',
+      identity,
+      store,
     });
     for (const d of departments.departments) log(`  ${d.definition.name.padEnd(11)} ${d.server.url}`);
     log(`Gateway ready: ${gateway.url}  (open it in a browser for the explorer)`);
@@ -85,13 +95,16 @@ export async function startPlatform(
       gateway,
       departments,
       sample,
+      store,
       close: async () => {
         await gateway.close();
         await departments.close();
+        await store.close();
       },
     };
   } catch (error) {
     await departments.close();
+    await store.close();
     throw error;
   }
 }

@@ -28,6 +28,23 @@ export interface PlatformConfig {
   /** Seed of the synthetic-data generator and the number of households it makes. */
   seed: number;
   seedHouseholds: number;
+  identity: IdentityConfig;
+}
+
+/** Key sources; unset ones fall back to development keys (refused in production). */
+export interface IdentityConfig {
+  /** JWKS (file or URL) of the department identity provider. */
+  idpJwks: string | undefined;
+  idpIssuer: string | undefined;
+  /** Audience department tokens must name. */
+  audience: string | undefined;
+  /** JWKS (file or URL) of the consent authority. */
+  consentJwks: string | undefined;
+  consentIssuer: string | undefined;
+  /** Private JWK file the gateway signs access contexts with. */
+  gatewaySigningKey: string | undefined;
+  /** JWKS (file or URL) subgraphs verify access contexts with. */
+  gatewayJwks: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -110,7 +127,34 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Platfor
     subgraphTimeoutMs: read.integer('SUBGRAPH_TIMEOUT_MS', 5000, 50, 120_000),
     seed: read.integer('SEED', 20260101, 0, 2 ** 31 - 1),
     seedHouseholds: read.integer('SEED_HOUSEHOLDS', 20_000, 1, 5_000_000),
+    identity: {
+      idpJwks: read.string('IDP_JWKS'),
+      idpIssuer: read.string('IDP_ISSUER'),
+      audience: read.string('IDP_AUDIENCE'),
+      consentJwks: read.string('CONSENT_JWKS'),
+      consentIssuer: read.string('CONSENT_ISSUER'),
+      gatewaySigningKey: read.string('GATEWAY_SIGNING_KEY'),
+      gatewayJwks: read.string('GATEWAY_JWKS'),
+    },
   };
+  if (config.env === 'production') {
+    const id = config.identity;
+    const required: [string, string | undefined][] = [
+      ['IDP_JWKS', id.idpJwks],
+      ['IDP_ISSUER', id.idpIssuer],
+      ['IDP_AUDIENCE', id.audience],
+      ['CONSENT_JWKS', id.consentJwks],
+      ['CONSENT_ISSUER', id.consentIssuer],
+    ];
+    for (const [name, value] of required) {
+      if (!value) read.problems.push(`${name} is required in production (development keys are refused)`);
+    }
+    if (!id.gatewaySigningKey && !id.gatewayJwks) {
+      read.problems.push(
+        'GATEWAY_SIGNING_KEY (gateway) or GATEWAY_JWKS (subgraph) is required in production',
+      );
+    }
+  }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
 }

@@ -64,9 +64,25 @@ export function sendJson(
 export interface GraphQLRequestOptions<TContext extends BaseContext> {
   server: ApolloServer<TContext>;
   context: () => Promise<TContext>;
-  /** Already-read body text (POST); undefined for GET. */
-  body: string | undefined;
+  /** Already-parsed JSON body (POST); undefined for GET. */
+  body: unknown;
 }
+
+export class BadJsonError extends Error {}
+
+/** Parses a request body; an empty body is undefined. */
+export function parseJsonBody(text: string): unknown {
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BadJsonError('Request body is not valid JSON');
+  }
+}
+
+export const badJsonResponse = {
+  errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }],
+};
 
 /** Runs one HTTP GraphQL request through Apollo Server and writes its response. */
 export async function executeGraphQL<TContext extends BaseContext>(
@@ -75,23 +91,12 @@ export async function executeGraphQL<TContext extends BaseContext>(
   { server, context, body }: GraphQLRequestOptions<TContext>,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  let parsed: unknown = undefined;
-  if (body !== undefined && body.length > 0) {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      sendJson(res, 400, {
-        errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }],
-      });
-      return;
-    }
-  }
   const response = await server.executeHTTPGraphQLRequest({
     httpGraphQLRequest: {
       method: (req.method ?? 'GET').toUpperCase(),
       headers: headerMapOf(req),
       search: url.search,
-      body: parsed,
+      body,
     },
     context,
   });

@@ -1,7 +1,8 @@
 /**
  * The sharing catalogue: the one reviewed file (catalogue.json) that says which departments
- * publish which subgraphs and, field by field, who may see what for which purpose.
- * It is read and validated once; every problem names the entry at fault.
+ * publish which subgraphs, which data categories exist, which purposes may use which categories
+ * (and whether they need consent or a reason), and which purposes and writes each department may
+ * use. Read and validated once at start; every problem names the entry at fault.
  */
 import { readFileSync } from 'node:fs';
 
@@ -15,9 +16,52 @@ export interface SubgraphEntry {
   title: string;
 }
 
+export interface CategoryEntry {
+  title: string;
+  sensitivity: 'public' | 'personal' | 'sensitive';
+}
+
+export interface PurposeEntry {
+  title: string;
+  /** Data categories the purpose may use. */
+  categories: string[];
+  /** Person-level data only for subjects a presented consent covers. */
+  consentRequired: boolean;
+  /** The caller must say why (X-Access-Reason). */
+  reasonRequired: boolean;
+  /** Every use lands in the auditors' review queue. */
+  review?: boolean;
+  /** Statistics only: no person-level field, ever. */
+  aggregateOnly?: boolean;
+}
+
+export interface DepartmentEntry {
+  title: string;
+  /** Departments read person-level data; platform roles (analysts, auditors …) never do. */
+  kind: 'department' | 'platform';
+  purposes: string[];
+  /** Write categories (mutations classified WRITE) the department may use. */
+  writes: string[];
+}
+
+export type MaskRule = 'name' | 'address' | 'identity-number';
+
+export interface MaskingEntry {
+  /** Type.field, e.g. Person.name. */
+  field: string;
+  rule: MaskRule;
+  /** Unmasked only when the caller could read this category for the subject. */
+  unlessCategory: string;
+}
+
 export interface Catalogue {
   version: number;
+  smallCellThreshold: number;
   subgraphs: SubgraphEntry[];
+  categories: Record<string, CategoryEntry>;
+  purposes: Record<string, PurposeEntry>;
+  departments: Record<string, DepartmentEntry>;
+  masking: MaskingEntry[];
 }
 
 export class CatalogueError extends Error {
@@ -27,24 +71,26 @@ export class CatalogueError extends Error {
   }
 }
 
-const NAME = /^[a-z][a-z0-9-]*$/;
+const CODE = /^[a-z][a-z0-9-]*$/;
+const MASK_RULES: readonly MaskRule[] = ['name', 'address', 'identity-number'];
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStringList = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string');
 
-export function parseCatalogue(raw: unknown): Catalogue {
-  const problems: string[] = [];
-  const doc = (raw ?? {}) as Partial<Catalogue>;
-  if (doc.version !== 1) problems.push('version must be 1');
+function checkSubgraphs(doc: Partial<Catalogue>, problems: string[]): void {
   const subgraphs = Array.isArray(doc.subgraphs) ? doc.subgraphs : [];
   if (subgraphs.length === 0) problems.push('subgraphs must list at least one subgraph');
   const names = new Set<string>();
   const ports = new Set<number>();
   subgraphs.forEach((entry, i) => {
     const at = `subgraphs[${i}]${entry?.name ? ` (${entry.name})` : ''}`;
-    if (typeof entry?.name !== 'string' || !NAME.test(entry.name)) {
+    if (typeof entry?.name !== 'string' || !CODE.test(entry.name)) {
       problems.push(`${at}: name must be lower-case letters, digits and dashes`);
     } else if (names.has(entry.name)) problems.push(`${at}: name is listed twice`);
     else names.add(entry.name);
-    if (typeof entry?.department !== 'string' || !NAME.test(entry.department)) {
-      problems.push(`${at}: department must be a department code`);
+    if (!isObject(doc.departments) || !(entry?.department in doc.departments)) {
+      problems.push(`${at}: department "${entry?.department}" is not in departments`);
     }
     if (!Number.isInteger(entry?.port) || entry.port < 1 || entry.port > 65535) {
       problems.push(`${at}: port must be a TCP port`);
@@ -52,6 +98,78 @@ export function parseCatalogue(raw: unknown): Catalogue {
     else ports.add(entry.port);
     if (typeof entry?.title !== 'string') problems.push(`${at}: title is required`);
   });
+}
+
+function checkPurposes(doc: Partial<Catalogue>, problems: string[]): void {
+  const categories = isObject(doc.categories) ? doc.categories : {};
+  for (const [code, p] of Object.entries(isObject(doc.purposes) ? doc.purposes : {})) {
+    const at = `purposes.${code}`;
+    if (!CODE.test(code)) problems.push(`${at}: code must be lower-case letters, digits and dashes`);
+    if (!isObject(p) || typeof p.title !== 'string') {
+      problems.push(`${at}: needs a title`);
+      continue;
+    }
+    if (!isStringList(p.categories) || p.categories.length === 0) {
+      problems.push(`${at}: categories must list at least one category`);
+    } else {
+      for (const c of p.categories) if (!(c in categories)) problems.push(`${at}: unknown category "${c}"`);
+    }
+    if (typeof p.consentRequired !== 'boolean') problems.push(`${at}: consentRequired must be true or false`);
+    if (typeof p.reasonRequired !== 'boolean') problems.push(`${at}: reasonRequired must be true or false`);
+  }
+}
+
+function checkDepartments(doc: Partial<Catalogue>, problems: string[]): void {
+  const purposes = isObject(doc.purposes) ? doc.purposes : {};
+  for (const [code, d] of Object.entries(isObject(doc.departments) ? doc.departments : {})) {
+    const at = `departments.${code}`;
+    if (!CODE.test(code)) problems.push(`${at}: code must be lower-case letters, digits and dashes`);
+    if (!isObject(d) || typeof d.title !== 'string') {
+      problems.push(`${at}: needs a title`);
+      continue;
+    }
+    if (d.kind !== 'department' && d.kind !== 'platform') {
+      problems.push(`${at}: kind must be "department" or "platform"`);
+    }
+    if (!isStringList(d.purposes)) problems.push(`${at}: purposes must be a list`);
+    else for (const p of d.purposes) if (!(p in purposes)) problems.push(`${at}: unknown purpose "${p}"`);
+    if (!isStringList(d.writes)) problems.push(`${at}: writes must be a list (may be empty)`);
+  }
+}
+
+function checkMasking(doc: Partial<Catalogue>, problems: string[]): void {
+  const categories = isObject(doc.categories) ? doc.categories : {};
+  (Array.isArray(doc.masking) ? doc.masking : []).forEach((m, i) => {
+    const at = `masking[${i}]`;
+    if (typeof m?.field !== 'string' || !/^[A-Z]\w*\.\w+$/.test(m.field)) {
+      problems.push(`${at}: field must be Type.field`);
+    }
+    if (!MASK_RULES.includes(m?.rule)) problems.push(`${at}: rule must be one of ${MASK_RULES.join(', ')}`);
+    if (!(m?.unlessCategory in categories)) problems.push(`${at}: unknown category "${m?.unlessCategory}"`);
+  });
+}
+
+export function parseCatalogue(raw: unknown): Catalogue {
+  const problems: string[] = [];
+  const doc = (isObject(raw) ? raw : {}) as Partial<Catalogue>;
+  if (doc.version !== 1) problems.push('version must be 1');
+  if (!Number.isInteger(doc.smallCellThreshold) || doc.smallCellThreshold! < 1) {
+    problems.push('smallCellThreshold must be a whole number of at least 1');
+  }
+  for (const [code, c] of Object.entries(isObject(doc.categories) ? doc.categories : {})) {
+    if (!CODE.test(code)) problems.push(`categories.${code}: code must be lower-case letters, digits and dashes`);
+    if (!['public', 'personal', 'sensitive'].includes(c?.sensitivity)) {
+      problems.push(`categories.${code}: sensitivity must be public, personal or sensitive`);
+    }
+  }
+  if (!isObject(doc.categories)) problems.push('categories must be an object');
+  if (!isObject(doc.purposes)) problems.push('purposes must be an object');
+  if (!isObject(doc.departments)) problems.push('departments must be an object');
+  if (!Array.isArray(doc.masking)) problems.push('masking must be a list (may be empty)');
+  checkSubgraphs(doc, problems);
+  checkPurposes(doc, problems);
+  checkDepartments(doc, problems);
+  checkMasking(doc, problems);
   if (problems.length > 0) throw new CatalogueError(problems);
   return doc as Catalogue;
 }

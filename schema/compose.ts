@@ -12,7 +12,11 @@ export const SUPERGRAPH_PATH = new URL('./supergraph.graphql', import.meta.url);
 
 /** Subgraphs in the supergraph: the departments, then the gateway's in-process platform graph. */
 export function supergraphMembers(): { name: string; url: string }[] {
-  return SUBGRAPHS.map((s) => ({ name: s.name, url: `http://localhost:${s.port}/graphql` }));
+  return [
+    ...SUBGRAPHS.map((s) => ({ name: s.name, url: `http://localhost:${s.port}/graphql` })),
+    // Served in-process by the gateway; the URL is never called.
+    { name: 'platform', url: 'in-process://platform' },
+  ];
 }
 
 export function composeSupergraph(): string {

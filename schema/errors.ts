@@ -2,7 +2,7 @@
  * The platform's error codes (`extensions.code`): stable, documented in docs/, and the only thing
  * a client should branch on. Messages are for people and never carry personal data or internals.
  */
-import { GraphQLError, type GraphQLErrorOptions } from 'graphql';
+import { GraphQLError, type GraphQLErrorOptions, type GraphQLFormattedError } from 'graphql';
 
 export enum ErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
@@ -52,8 +52,11 @@ export class PlatformError extends GraphQLError {
 export const badUserInput = (message: string, extensions?: Record<string, unknown>) =>
   new PlatformError(ErrorCode.BAD_USER_INPUT, message, extensions ? { extensions } : {});
 
-const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
-/** Apollo Server's own codes that are safe to pass through. */
+/** Codes whose messages were written for clients (internal errors never are). */
+const CLIENT_CODES = new Set<string>(
+  Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR),
+);
+/** Apollo Server's own request errors, safe to pass through. */
 const APOLLO_CODES = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -67,18 +70,12 @@ const APOLLO_CODES = new Set([
  * Apollo `formatError`: coded errors pass with their message; anything else (a bug, a driver
  * error that may quote data) becomes a generic internal error. Stack traces never leave.
  */
-export function formatClientError(formatted: {
-  message: string;
-  locations?: unknown;
-  path?: unknown;
-  extensions?: Record<string, unknown>;
-}) {
+export function formatClientError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const code = String(formatted.extensions?.code ?? '');
-  if (KNOWN_CODES.has(code) || APOLLO_CODES.has(code)) {
+  if (CLIENT_CODES.has(code) || APOLLO_CODES.has(code)) {
     const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
-  if (code === 'BAD_USER_INPUT') return formatted;
   return {
     message: 'Internal server error',
     ...(formatted.path ? { path: formatted.path } : {}),

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface ExplorerPreset {
@@ -29,8 +30,10 @@ interface Asset {
   body: Buffer;
 }
 
-function moduleAsset(specifier: string, type: string): Asset {
-  return { type, body: readFileSync(require.resolve(specifier)) };
+/** A file of an installed package (its exports map does not list the browser bundles). */
+function moduleAsset(pkg: string, file: string, type: string): Asset {
+  const dir = path.dirname(require.resolve(`${pkg}/package.json`));
+  return { type, body: readFileSync(path.join(dir, file)) };
 }
 
 function localAsset(name: string, type: string): Asset {
@@ -41,10 +44,10 @@ const JS = 'text/javascript; charset=utf-8';
 
 function loadAssets(): Map<string, Asset> {
   return new Map([
-    ['/explorer/react.js', moduleAsset('react/umd/react.production.min.js', JS)],
-    ['/explorer/react-dom.js', moduleAsset('react-dom/umd/react-dom.production.min.js', JS)],
-    ['/explorer/graphiql.js', moduleAsset('graphiql/graphiql.min.js', JS)],
-    ['/explorer/graphiql.css', moduleAsset('graphiql/graphiql.min.css', 'text/css; charset=utf-8')],
+    ['/explorer/react.js', moduleAsset('react', 'umd/react.production.min.js', JS)],
+    ['/explorer/react-dom.js', moduleAsset('react-dom', 'umd/react-dom.production.min.js', JS)],
+    ['/explorer/graphiql.js', moduleAsset('graphiql', 'graphiql.min.js', JS)],
+    ['/explorer/graphiql.css', moduleAsset('graphiql', 'graphiql.min.css', 'text/css; charset=utf-8')],
     ['/explorer/explorer.js', localAsset('explorer.js', JS)],
     ['/explorer/explorer.css', localAsset('explorer.css', 'text/css; charset=utf-8')],
     ['/explorer/', localAsset('index.html', 'text/html; charset=utf-8')],

@@ -7,12 +7,15 @@
 import type { DocumentNode } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { Kysely, Migration } from 'kysely';
+import type { AccessContext } from '../../schema/access.ts';
 import type { SynthHousehold } from './seed/population.ts';
 
 export interface SubgraphContext<L = unknown> {
   /** One loader set per request: never shared between callers with different rights. */
   loaders: L;
   requestId: string;
+  /** Verified access context from the gateway: who asks, why, under which consents. */
+  access: AccessContext;
 }
 
 export interface Seeder<DB> {

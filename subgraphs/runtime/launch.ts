@@ -6,7 +6,7 @@ import { openDatabase, type Database } from '../../lib/db.ts';
 import type { SubgraphDefinition } from './definition.ts';
 import { loadDefinitions } from './registry.ts';
 import { ensureSeeded } from './seeding.ts';
-import { prepareDatabase, startSubgraph, type RunningSubgraph } from './server.ts';
+import { prepareDatabase, startSubgraph, type RunningSubgraph, type SubgraphServerOptions } from './server.ts';
 
 export interface LaunchOptions {
   names?: readonly string[];
@@ -20,6 +20,8 @@ export interface LaunchOptions {
   seed: number;
   households: number;
   onProgress?: (done: number, total: number, names: string[]) => void;
+  /** Keys that verify the gateway's access contexts. */
+  accessKeys: SubgraphServerOptions['accessKeys'];
 }
 
 export interface Department {
@@ -60,6 +62,7 @@ export async function launchDepartments(options: LaunchOptions): Promise<Launche
       const server = await startSubgraph(definition, database, {
         host: options.host,
         port: options.ports?.[definition.name] ?? 0,
+        accessKeys: options.accessKeys,
       });
       departments.push({ definition, database, server });
     }

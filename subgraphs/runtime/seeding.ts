@@ -97,7 +97,7 @@ export async function ensureSeeded(targets: SeedTarget[], options: SeedOptions):
  * Inserts rows in statements small enough for both drivers' parameter limits
  * (PostgreSQL 65,535 per statement; SQLite 32,766 by default).
  */
-export async function insertMany<T extends Record<string, unknown>>(
+export async function insertMany<T extends object>(
   db: Kysely<any>,
   table: string,
   rows: readonly T[],

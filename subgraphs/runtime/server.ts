@@ -8,10 +8,25 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLSchema } from 'graphql';
+import type { CryptoKey, JWTVerifyGetKey, KeyObject } from 'jose';
+import { AccessContextError, verifyAccessContext } from '../../schema/access-context.ts';
+import { CATALOGUE } from '../../schema/catalogue.ts';
 import { formatClientError } from '../../schema/errors.ts';
+import { Policy } from '../../schema/policy.ts';
 import type { Database } from '../../lib/db.ts';
-import { BodyTooLargeError, executeGraphQL, listen, readBody, sendJson, type Listening } from '../../lib/http.ts';
+import {
+  BadJsonError,
+  BodyTooLargeError,
+  badJsonResponse,
+  executeGraphQL,
+  listen,
+  parseJsonBody,
+  readBody,
+  sendJson,
+  type Listening,
+} from '../../lib/http.ts';
 import type { SubgraphContext, SubgraphDefinition } from './definition.ts';
+import { applyFieldPolicy } from './field-policy.ts';
 import { migrate } from './migrate.ts';
 import { seedStateMigration } from './seeding.ts';
 
@@ -20,6 +35,9 @@ export interface SubgraphServerOptions {
   host: string;
   /** Largest request body accepted (the gateway sends entity batches, not user documents). */
   maxBodyBytes?: number;
+  /** Keys that verify the gateway's access contexts. */
+  accessKeys: CryptoKey | KeyObject | JWTVerifyGetKey;
+  policy?: Policy;
 }
 
 export interface RunningSubgraph extends Listening {
@@ -27,9 +45,21 @@ export interface RunningSubgraph extends Listening {
   schema: GraphQLSchema;
 }
 
-export function buildSchema(definition: SubgraphDefinition): GraphQLSchema {
-  return buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as never });
+/** The department's schema with every guarded field behind the policy. */
+export function buildSchema(definition: SubgraphDefinition, policy = new Policy(CATALOGUE)): GraphQLSchema {
+  const schema = buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as never });
+  applyFieldPolicy(schema, policy);
+  return schema;
 }
+
+const unauthenticated = {
+  errors: [
+    {
+      message: 'Subgraphs answer the gateway only: a valid access context is required',
+      extensions: { code: 'UNAUTHENTICATED' },
+    },
+  ],
+};
 
 /** Creates the department's tables (runtime tables first). */
 export async function prepareDatabase(definition: SubgraphDefinition, database: Database<any>) {
@@ -41,7 +71,7 @@ export async function startSubgraph(
   database: Database<any>,
   options: SubgraphServerOptions,
 ): Promise<RunningSubgraph> {
-  const schema = buildSchema(definition);
+  const schema = buildSchema(definition, options.policy);
   const server = new ApolloServer<SubgraphContext>({
     schema,
     includeStacktraceInErrorResponses: false,
@@ -58,15 +88,27 @@ export async function startSubgraph(
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', subgraph: definition.name });
       if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
-      const body = req.method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
-      const requestId = String(req.headers['x-request-id'] ?? randomUUID()).slice(0, 128);
+      if (req.method !== 'POST') return sendJson(res, 405, unauthenticated, { allow: 'POST' });
+      const body = parseJsonBody(await readBody(req, maxBodyBytes)) as
+        | { query?: unknown; extensions?: { accessContext?: unknown } }
+        | undefined;
+      let access;
+      try {
+        const query = typeof body?.query === 'string' ? body.query : '';
+        access = await verifyAccessContext(body?.extensions?.accessContext, definition.name, query, options.accessKeys);
+      } catch (error) {
+        if (error instanceof AccessContextError) return sendJson(res, 401, unauthenticated);
+        throw error;
+      }
+      const requestId = access.requestId ?? randomUUID();
       await executeGraphQL(req, res, {
         server,
         body,
-        context: async () => ({ loaders: definition.createLoaders(database.db), requestId }),
+        context: async () => ({ loaders: definition.createLoaders(database.db), requestId, access }),
       });
     })().catch((error: unknown) => {
       if (res.headersSent) return res.destroy();
+      if (error instanceof BadJsonError) return sendJson(res, 400, badJsonResponse);
       if (error instanceof BodyTooLargeError) {
         return sendJson(res, 413, { errors: [{ message: error.message, extensions: { code: 'BAD_USER_INPUT' } }] });
       }

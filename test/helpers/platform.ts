@@ -40,7 +40,10 @@ export async function launchTestDepartments(
   names?: string[],
   households = TEST_HOUSEHOLDS,
 ): Promise<LaunchedDepartments> {
+  // Imported lazily: access.ts imports this module for its constants.
+  const { testGatewayKeys } = await import('./access.ts');
   return launchDepartments({
+    accessKeys: testGatewayKeys.publicKey,
     ...(names ? { names } : {}),
     dataDir: storage.dataDir,
     databaseUrl: storage.databaseUrl,

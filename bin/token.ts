@@ -1,0 +1,25 @@
+/** `npm run token -- <dept> [--role r ...] [--ttl 8h]`: prints a development department token. */
+import { CATALOGUE } from '../schema/catalogue.ts';
+import { issueDepartmentToken } from '../lib/identity/dev-tokens.ts';
+import { config, developmentOnly, durationSeconds, fail, parse } from './cli.ts';
+
+const usage = 'npm run token -- <department> [--role ROLE ...] [--sub CLIENT] [--ttl 8h]';
+const { values, positionals } = parse(
+  { role: { type: 'string', multiple: true }, sub: { type: 'string' }, ttl: { type: 'string' } },
+  usage,
+);
+const cfg = config();
+developmentOnly(cfg, 'npm run token');
+const dept = positionals[0];
+if (!dept || positionals.length > 1) fail(`usage: ${usage}`);
+const citizen = values.role?.includes('citizen');
+if (!citizen && !CATALOGUE.departments[dept]) {
+  fail(`unknown department "${dept}"; the catalogue lists: ${Object.keys(CATALOGUE.departments).join(', ')}`);
+}
+const token = await issueDepartmentToken(cfg.dataDir, {
+  dept,
+  ...(values.role ? { roles: values.role } : {}),
+  ...(values.sub ? { sub: values.sub } : {}),
+  ...(values.ttl ? { ttlSeconds: durationSeconds(values.ttl) } : {}),
+});
+process.stdout.write(`${token}\n`);

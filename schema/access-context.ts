@@ -1,0 +1,76 @@
+/**
+ * The signed access context the gateway forwards to each subgraph: a short-lived JWS (EdDSA)
+ * bound to the receiving subgraph (`aud`) and to the exact operation text (`qh`), so it cannot
+ * be replayed against another department or with another query. It travels in the request body's
+ * `extensions.accessContext`, so batch reviews with many consents never hit header-size limits.
+ */
+import { createHash } from 'node:crypto';
+import { SignJWT, jwtVerify, type CryptoKey, type JWTVerifyGetKey, type KeyObject } from 'jose';
+import type { AccessContext } from './access.ts';
+
+export const ACCESS_CONTEXT_ISSUER = 'gd-assistance-gateway';
+export const ACCESS_CONTEXT_TYPE = 'access-context+jwt';
+/** Long enough for a slow subgraph call, short enough that a leaked one is soon useless. */
+export const ACCESS_CONTEXT_TTL_SECONDS = 60;
+export const ACCESS_CONTEXT_ALGORITHM = 'EdDSA';
+
+export const subgraphAudience = (subgraph: string) => `subgraph:${subgraph}`;
+
+export function queryHash(query: string): string {
+  return createHash('sha256').update(query).digest('base64url');
+}
+
+export async function signAccessContext(
+  access: AccessContext,
+  subgraph: string,
+  query: string,
+  key: CryptoKey | KeyObject,
+): Promise<string> {
+  return new SignJWT({ ctx: access, qh: queryHash(query) })
+    .setProtectedHeader({ alg: ACCESS_CONTEXT_ALGORITHM, typ: ACCESS_CONTEXT_TYPE })
+    .setIssuer(ACCESS_CONTEXT_ISSUER)
+    .setAudience(subgraphAudience(subgraph))
+    .setIssuedAt()
+    .setExpirationTime(`${ACCESS_CONTEXT_TTL_SECONDS}s`)
+    .sign(key);
+}
+
+export class AccessContextError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AccessContextError';
+  }
+}
+
+/** Verifies an access context for this subgraph and this query; throws AccessContextError. */
+export async function verifyAccessContext(
+  token: unknown,
+  subgraph: string,
+  query: string,
+  key: CryptoKey | KeyObject | JWTVerifyGetKey,
+): Promise<AccessContext> {
+  if (typeof token !== 'string' || token.length === 0) {
+    throw new AccessContextError('missing access context');
+  }
+  let payload: { ctx?: unknown; qh?: unknown };
+  try {
+    const verified = await jwtVerify(token, key as CryptoKey, {
+      algorithms: [ACCESS_CONTEXT_ALGORITHM],
+      issuer: ACCESS_CONTEXT_ISSUER,
+      audience: subgraphAudience(subgraph),
+      typ: ACCESS_CONTEXT_TYPE,
+      requiredClaims: ['exp', 'iat'],
+      maxTokenAge: ACCESS_CONTEXT_TTL_SECONDS + 5,
+      clockTolerance: 5,
+    });
+    payload = verified.payload as typeof payload;
+  } catch {
+    throw new AccessContextError('invalid access context');
+  }
+  if (payload.qh !== queryHash(query)) throw new AccessContextError('access context is for another operation');
+  const ctx = payload.ctx as AccessContext | undefined;
+  if (!ctx || typeof ctx !== 'object' || !ctx.caller || !Array.isArray(ctx.grants)) {
+    throw new AccessContextError('malformed access context');
+  }
+  return ctx;
+}

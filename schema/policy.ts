@@ -1,0 +1,158 @@
+/**
+ * Field decisions: given the access context, a field's classification and whose data it is,
+ * allow it (possibly masked) or deny it with a coded reason. Pure and synchronous: it is called
+ * for every classified field the subgraphs resolve, and it must be easy to reason about.
+ *
+ * Deny by default: an unknown purpose, department, category or sharing class denies.
+ */
+import type { Catalogue, MaskRule } from './catalogue.ts';
+import { ErrorCode } from './errors.ts';
+import type { AccessContext, Classification, ConsentGrant, RejectedConsent, Subject } from './access.ts';
+
+export type Decision =
+  | { allow: true; mask?: MaskRule }
+  | { allow: false; code: ErrorCode; message: string };
+
+const ALLOW: Decision = { allow: true };
+const deny = (code: ErrorCode, message: string): Decision => ({ allow: false, code, message });
+
+interface ConsentIndex {
+  byPerson: Map<string, ConsentGrant[]>;
+  byHousehold: Map<string, ConsentGrant[]>;
+  rejectedByPerson: Map<string, RejectedConsent>;
+  rejectedByHousehold: Map<string, RejectedConsent>;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export class Policy {
+  private readonly purposeCategories = new Map<string, Set<string>>();
+  private readonly masks = new Map<string, { rule: MaskRule; unlessCategory: string }>();
+  /** Indexes built once per request context (the object identity is the request). */
+  private readonly indexes = new WeakMap<AccessContext, ConsentIndex>();
+
+  constructor(readonly catalogue: Catalogue) {
+    for (const [code, purpose] of Object.entries(catalogue.purposes)) {
+      this.purposeCategories.set(code, new Set(purpose.categories));
+    }
+    for (const m of catalogue.masking) this.masks.set(m.field, m);
+  }
+
+  decide(access: AccessContext, field: string, classification: Classification, subject: Subject): Decision {
+    switch (classification.sharing) {
+      case 'OPEN':
+        return this.open(access, field, subject);
+      case 'CONDITIONAL':
+        return this.conditional(access, classification.category, subject);
+      case 'AGGREGATE':
+        return this.aggregate(access);
+      case 'WRITE':
+        return this.write(access, classification.category);
+      default:
+        return deny(ErrorCode.FORBIDDEN, 'This field is not shared');
+    }
+  }
+
+  /** Request-level purpose check, shared with the gateway so both say the same thing. */
+  purposeProblem(access: AccessContext): Decision | null {
+    const { purpose, caller } = access;
+    if (!purpose) return null;
+    const entry = this.catalogue.purposes[purpose];
+    if (!entry) return deny(ErrorCode.PURPOSE_NOT_ALLOWED, `Unknown purpose "${purpose}"`);
+    const department = this.catalogue.departments[caller.dept];
+    if (!department?.purposes.includes(purpose)) {
+      return deny(ErrorCode.PURPOSE_NOT_ALLOWED, `Your department may not use the purpose "${purpose}"`);
+    }
+    return null;
+  }
+
+  private open(access: AccessContext, field: string, subject: Subject): Decision {
+    if (access.caller.kind !== 'department' || !this.catalogue.departments[access.caller.dept]) {
+      return deny(ErrorCode.FORBIDDEN, 'Only departments read person-level data');
+    }
+    const mask = this.masks.get(field);
+    if (!mask) return ALLOW;
+    const full = this.conditional(access, mask.unlessCategory, subject);
+    return full.allow ? ALLOW : { allow: true, mask: mask.rule };
+  }
+
+  private conditional(access: AccessContext, category: string, subject: Subject): Decision {
+    if (access.caller.kind !== 'department' || !this.catalogue.departments[access.caller.dept]) {
+      return deny(ErrorCode.FORBIDDEN, 'Only departments read person-level data');
+    }
+    if (!access.purpose) {
+      return deny(ErrorCode.FORBIDDEN, `Declare a purpose (X-Purpose) to read ${category} data`);
+    }
+    const problem = this.purposeProblem(access);
+    if (problem) return problem;
+    const purpose = this.catalogue.purposes[access.purpose]!;
+    if (purpose.aggregateOnly) {
+      return deny(ErrorCode.FORBIDDEN, `The purpose "${access.purpose}" allows statistics only`);
+    }
+    if (!this.purposeCategories.get(access.purpose)?.has(category)) {
+      return deny(ErrorCode.FORBIDDEN, `The purpose "${access.purpose}" does not cover ${category} data`);
+    }
+    if (!purpose.consentRequired) return ALLOW;
+    if (access.consentStatus !== 'ok') {
+      return deny(
+        ErrorCode.CONSENT_STATUS_UNAVAILABLE,
+        'Consent revocation status cannot be read right now; consent-based data is withheld',
+      );
+    }
+    if (!subject) return deny(ErrorCode.CONSENT_REQUIRED, `The purpose "${access.purpose}" needs a consent`);
+    const index = this.index(access);
+    const grants = (subject.kind === 'person' ? index.byPerson : index.byHousehold).get(subject.id);
+    if (grants?.some((g) => g.categories.includes(category))) return ALLOW;
+    const rejected = (subject.kind === 'person' ? index.rejectedByPerson : index.rejectedByHousehold).get(
+      subject.id,
+    );
+    if (rejected) return deny(rejected.code, `The consent presented for this ${subject.kind} cannot be used`);
+    return deny(
+      ErrorCode.CONSENT_REQUIRED,
+      grants
+        ? `The consent for this ${subject.kind} does not cover ${category} data`
+        : `No consent presented covers this ${subject.kind}`,
+    );
+  }
+
+  private aggregate(access: AccessContext): Decision {
+    const purpose = access.purpose ? this.catalogue.purposes[access.purpose] : undefined;
+    if (!purpose?.aggregateOnly || this.purposeProblem(access)) {
+      return deny(ErrorCode.FORBIDDEN, 'Statistics need the purpose "statistics" and a role allowed it');
+    }
+    return ALLOW;
+  }
+
+  private write(access: AccessContext, category: string): Decision {
+    const department = this.catalogue.departments[access.caller.dept];
+    if (!department?.writes.includes(category)) {
+      return deny(ErrorCode.FORBIDDEN, `Your department may not write ${category}`);
+    }
+    return ALLOW;
+  }
+
+  private index(access: AccessContext): ConsentIndex {
+    let index = this.indexes.get(access);
+    if (index) return index;
+    index = {
+      byPerson: new Map(),
+      byHousehold: new Map(),
+      rejectedByPerson: new Map(),
+      rejectedByHousehold: new Map(),
+    };
+    for (const grant of access.grants) {
+      push(index.byHousehold, grant.household, grant);
+      for (const s of grant.subjects) push(index.byPerson, s, grant);
+    }
+    for (const r of access.rejected) {
+      index.rejectedByHousehold.set(r.household, r);
+      for (const s of r.subjects) index.rejectedByPerson.set(s, r);
+    }
+    this.indexes.set(access, index);
+    return index;
+  }
+}

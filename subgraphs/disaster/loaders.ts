@@ -1,0 +1,66 @@
+/** Per-request loaders of emergency management: one query per table per batch. */
+import type { Kysely } from 'kysely';
+import { groupLoader, optionalRowLoader } from '../runtime/loaders.ts';
+import type { DisasterDB, DisasterEventRow } from './tables.ts';
+
+export interface EventFilter {
+  prefecture: string | null;
+  from: string | null;
+  to: string | null;
+  first: number;
+}
+
+export function createLoaders(db: Kysely<DisasterDB>) {
+  const event = optionalRowLoader(
+    (ids) => db.selectFrom('disaster_events').selectAll().where('id', 'in', ids).execute(),
+    (row) => row.id,
+  );
+  return {
+    event,
+    damageByHousehold: groupLoader(
+      (ids) =>
+        db
+          .selectFrom('damage_records')
+          .selectAll()
+          .where('household_id', 'in', ids)
+          .orderBy('household_id')
+          .orderBy('assessed_on', 'desc')
+          .orderBy('id', 'desc')
+          .execute(),
+      (row) => row.household_id,
+    ),
+    reliefByHousehold: groupLoader(
+      (ids) =>
+        db
+          .selectFrom('relief_payments')
+          .selectAll()
+          .where('household_id', 'in', ids)
+          .orderBy('household_id')
+          .orderBy('paid_on', 'desc')
+          .orderBy('id', 'desc')
+          .execute(),
+      (row) => row.household_id,
+    ),
+    /** Events in force at some time in [from, to], newest first; they prime the event loader. */
+    async listEvents(filter: EventFilter): Promise<DisasterEventRow[]> {
+      let query = db.selectFrom('disaster_events').selectAll();
+      if (filter.prefecture !== null) query = query.where('prefecture', '=', filter.prefecture);
+      if (filter.to !== null) query = query.where('started_on', '<=', filter.to);
+      const from = filter.from;
+      if (from !== null) {
+        query = query.where((eb) =>
+          eb.or([eb('ended_on', 'is', null), eb('ended_on', '>=', from)]),
+        );
+      }
+      const rows = await query
+        .orderBy('started_on', 'desc')
+        .orderBy('id', 'desc')
+        .limit(filter.first)
+        .execute();
+      for (const row of rows) event.prime(row.id, row);
+      return rows;
+    },
+  };
+}
+
+export type DisasterLoaders = ReturnType<typeof createLoaders>;
