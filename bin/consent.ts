@@ -27,10 +27,14 @@ const cfg = config();
 developmentOnly(cfg, 'npm run consent');
 if (!values.household || !values.grantee || !values.purpose) fail(`usage: ${usage}`);
 const purpose = CATALOGUE.purposes[values.purpose];
-if (!purpose) fail(`unknown purpose "${values.purpose}"; the catalogue lists: ${Object.keys(CATALOGUE.purposes).join(', ')}`);
+if (!purpose)
+  fail(
+    `unknown purpose "${values.purpose}"; the catalogue lists: ${Object.keys(CATALOGUE.purposes).join(', ')}`,
+  );
 for (const g of values.grantee) if (!CATALOGUE.departments[g]) fail(`unknown department "${g}"`);
 for (const c of values.category ?? []) {
-  if (!purpose.categories.includes(c)) fail(`the purpose "${values.purpose}" does not use the category "${c}"`);
+  if (!purpose.categories.includes(c))
+    fail(`the purpose "${values.purpose}" does not use the category "${c}"`);
 }
 const ttl = values.ttl ? durationSeconds(values.ttl) : 30 * 86400;
 if (ttl > MAX_CONSENT_TTL_SECONDS) fail('a consent lasts at most 365 days');
@@ -38,20 +42,29 @@ if (ttl > MAX_CONSENT_TTL_SECONDS) fail('a consent lasts at most 365 days');
 let subjects = values.subject ?? [];
 if (subjects.some((s) => !isIdentityNumber(s))) fail('a --subject is not a valid identity number');
 if (subjects.length === 0) {
-  const database = await openDatabase<HouseholdDB>({ name: 'household', dataDir: cfg.dataDir, databaseUrl: cfg.databaseUrl });
+  const database = await openDatabase<HouseholdDB>({
+    name: 'household',
+    dataDir: cfg.dataDir,
+    databaseUrl: cfg.databaseUrl,
+  });
   try {
     const rows = await database.db
       .selectFrom('persons')
       .select(['id', 'relation'])
       .where('household_id', '=', values.household)
       .execute();
-    subjects = rows.sort((a, b) => Number(b.relation === 'head') - Number(a.relation === 'head')).map((r) => r.id);
+    subjects = rows
+      .sort((a, b) => Number(b.relation === 'head') - Number(a.relation === 'head'))
+      .map((r) => r.id);
   } catch {
-    fail('cannot read the seeded household registry: run `npm start` once first, or pass --subject ids');
+    fail(
+      'cannot read the seeded household registry: run `npm start` once first, or pass --subject ids',
+    );
   } finally {
     await database.close();
   }
-  if (subjects.length === 0) fail(`household ${values.household} is not in the seeded registry (npm run sample lists some)`);
+  if (subjects.length === 0)
+    fail(`household ${values.household} is not in the seeded registry (npm run sample lists some)`);
 }
 const token = await issueConsentToken(cfg.dataDir, {
   household: values.household,

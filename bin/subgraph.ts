@@ -20,10 +20,13 @@ const launched = await launchDepartments({
   households: cfg.seedHouseholds,
   accessKeys: await subgraphVerificationKeys(cfg),
   onProgress: (done, total) => {
-    if (done === total || done % 5000 === 0) console.log(`  seeding ${name}: ${done} / ${total} households`);
+    if (done === total || done % 5000 === 0)
+      console.log(`  seeding ${name}: ${done} / ${total} households`);
   },
 });
-console.log(`${name} ready: ${launched.urls[name]} (answers the gateway only: access contexts required)`);
+console.log(
+  `${name} ready: ${launched.urls[name]} (answers the gateway only: access contexts required)`,
+);
 const stop = async () => {
   await launched.close();
   process.exit(0);

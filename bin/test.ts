@@ -11,7 +11,14 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'gd-vitest-'));
 const report = path.join(dir, 'report.json');
 const run = spawnSync(
   'npx',
-  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
   { stdio: 'inherit' },
 );
 let summary = 'vitest wrote no report';

@@ -14,7 +14,9 @@ const dept = positionals[0];
 if (!dept || positionals.length > 1) fail(`usage: ${usage}`);
 const citizen = values.role?.includes('citizen');
 if (!citizen && !CATALOGUE.departments[dept]) {
-  fail(`unknown department "${dept}"; the catalogue lists: ${Object.keys(CATALOGUE.departments).join(', ')}`);
+  fail(
+    `unknown department "${dept}"; the catalogue lists: ${Object.keys(CATALOGUE.departments).join(', ')}`,
+  );
 }
 const token = await issueDepartmentToken(cfg.dataDir, {
   dept,

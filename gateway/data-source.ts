@@ -33,9 +33,17 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
   }
 
   /** Every call carries the access context, signed for this department and this operation. */
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+  override async willSendRequest({
+    request,
+    context,
+  }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     if (!context.access) throw new Error('no access context: refusing to call a department');
-    const accessContext = await signAccessContext(context.access, this.name, request.query ?? '', this.signing.key);
+    const accessContext = await signAccessContext(
+      context.access,
+      this.name,
+      request.query ?? '',
+      this.signing.key,
+    );
     request.extensions = { ...request.extensions, accessContext };
   }
 

@@ -34,7 +34,9 @@ function progressReporter(log: (line: string) => void) {
     if (done < total && now - lastShown < 1000) return;
     lastShown = now;
     const pct = Math.floor((done / total) * 100);
-    log(`  seeding ${names.join(', ')}: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} households (${pct}%)`);
+    log(
+      `  seeding ${names.join(', ')}: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} households (${pct}%)`,
+    );
   };
 }
 
@@ -44,7 +46,9 @@ export async function startPlatform(
 ): Promise<RunningPlatform> {
   const log = options.log ?? (() => undefined);
   const storage = config.databaseUrl ? 'PostgreSQL' : `embedded SQLite in ${config.dataDir}`;
-  log(`Starting departments (${storage}, seed ${config.seed}, ${config.seedHouseholds.toLocaleString('en')} households)…`);
+  log(
+    `Starting departments (${storage}, seed ${config.seed}, ${config.seedHouseholds.toLocaleString('en')} households)…`,
+  );
   const started = Date.now();
   const identity = await gatewayIdentity(config);
   const departments = await launchDepartments({
@@ -61,7 +65,9 @@ export async function startPlatform(
   const store = createSharedStore(config.redisUrl);
   try {
     if (departments.seeded.length > 0) {
-      log(`  seeded ${departments.seeded.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      log(
+        `  seeded ${departments.seeded.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
     } else {
       log('  reusing the seeded data');
     }
@@ -85,7 +91,8 @@ export async function startPlatform(
       identity,
       store,
     });
-    for (const d of departments.departments) log(`  ${d.definition.name.padEnd(11)} ${d.server.url}`);
+    for (const d of departments.departments)
+      log(`  ${d.definition.name.padEnd(11)} ${d.server.url}`);
     log(`Gateway ready: ${gateway.url}  (open it in a browser for the explorer)`);
     if (sample) {
       log(`Try: the cross-department household query for household ${sample.household}`);

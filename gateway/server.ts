@@ -63,7 +63,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
-      if (name === PLATFORM_GRAPH) return createPlatformDataSource({ store: options.store, policy });
+      if (name === PLATFORM_GRAPH)
+        return createPlatformDataSource({ store: options.store, policy });
       const url = options.subgraphUrls[name];
       if (!url) throw new Error(`no URL configured for subgraph ${name}`);
       return new DepartmentDataSource({
@@ -107,7 +108,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (explorer?.(req, res, url)) return;
       if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
-      const body = req.method === 'POST' ? parseJsonBody(await readBody(req, maxBodyBytes)) : undefined;
+      const body =
+        req.method === 'POST' ? parseJsonBody(await readBody(req, maxBodyBytes)) : undefined;
       const context = await requestAccess(req.headers);
       await executeGraphQL(req, res, { server: apollo, body, context: async () => context });
     })().catch((error: unknown) => {
@@ -120,7 +122,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         });
       }
       sendJson(res, 500, {
-        errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        errors: [
+          { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        ],
       });
     });
   };

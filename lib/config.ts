@@ -147,7 +147,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Platfor
       ['CONSENT_ISSUER', id.consentIssuer],
     ];
     for (const [name, value] of required) {
-      if (!value) read.problems.push(`${name} is required in production (development keys are refused)`);
+      if (!value)
+        read.problems.push(`${name} is required in production (development keys are refused)`);
     }
     if (!id.gatewaySigningKey && !id.gatewayJwks) {
       read.problems.push(

@@ -67,7 +67,8 @@ export async function verifyAccessContext(
   } catch {
     throw new AccessContextError('invalid access context');
   }
-  if (payload.qh !== queryHash(query)) throw new AccessContextError('access context is for another operation');
+  if (payload.qh !== queryHash(query))
+    throw new AccessContextError('access context is for another operation');
   const ctx = payload.ctx as AccessContext | undefined;
   if (!ctx || typeof ctx !== 'object' || !ctx.caller || !Array.isArray(ctx.grants)) {
     throw new AccessContextError('malformed access context');

@@ -104,7 +104,8 @@ function checkPurposes(doc: Partial<Catalogue>, problems: string[]): void {
   const categories = isObject(doc.categories) ? doc.categories : {};
   for (const [code, p] of Object.entries(isObject(doc.purposes) ? doc.purposes : {})) {
     const at = `purposes.${code}`;
-    if (!CODE.test(code)) problems.push(`${at}: code must be lower-case letters, digits and dashes`);
+    if (!CODE.test(code))
+      problems.push(`${at}: code must be lower-case letters, digits and dashes`);
     if (!isObject(p) || typeof p.title !== 'string') {
       problems.push(`${at}: needs a title`);
       continue;
@@ -112,10 +113,13 @@ function checkPurposes(doc: Partial<Catalogue>, problems: string[]): void {
     if (!isStringList(p.categories) || p.categories.length === 0) {
       problems.push(`${at}: categories must list at least one category`);
     } else {
-      for (const c of p.categories) if (!(c in categories)) problems.push(`${at}: unknown category "${c}"`);
+      for (const c of p.categories)
+        if (!(c in categories)) problems.push(`${at}: unknown category "${c}"`);
     }
-    if (typeof p.consentRequired !== 'boolean') problems.push(`${at}: consentRequired must be true or false`);
-    if (typeof p.reasonRequired !== 'boolean') problems.push(`${at}: reasonRequired must be true or false`);
+    if (typeof p.consentRequired !== 'boolean')
+      problems.push(`${at}: consentRequired must be true or false`);
+    if (typeof p.reasonRequired !== 'boolean')
+      problems.push(`${at}: reasonRequired must be true or false`);
   }
 }
 
@@ -123,7 +127,8 @@ function checkDepartments(doc: Partial<Catalogue>, problems: string[]): void {
   const purposes = isObject(doc.purposes) ? doc.purposes : {};
   for (const [code, d] of Object.entries(isObject(doc.departments) ? doc.departments : {})) {
     const at = `departments.${code}`;
-    if (!CODE.test(code)) problems.push(`${at}: code must be lower-case letters, digits and dashes`);
+    if (!CODE.test(code))
+      problems.push(`${at}: code must be lower-case letters, digits and dashes`);
     if (!isObject(d) || typeof d.title !== 'string') {
       problems.push(`${at}: needs a title`);
       continue;
@@ -132,7 +137,9 @@ function checkDepartments(doc: Partial<Catalogue>, problems: string[]): void {
       problems.push(`${at}: kind must be "department" or "platform"`);
     }
     if (!isStringList(d.purposes)) problems.push(`${at}: purposes must be a list`);
-    else for (const p of d.purposes) if (!(p in purposes)) problems.push(`${at}: unknown purpose "${p}"`);
+    else
+      for (const p of d.purposes)
+        if (!(p in purposes)) problems.push(`${at}: unknown purpose "${p}"`);
     if (!isStringList(d.writes)) problems.push(`${at}: writes must be a list (may be empty)`);
   }
 }
@@ -144,8 +151,10 @@ function checkMasking(doc: Partial<Catalogue>, problems: string[]): void {
     if (typeof m?.field !== 'string' || !/^[A-Z]\w*\.\w+$/.test(m.field)) {
       problems.push(`${at}: field must be Type.field`);
     }
-    if (!MASK_RULES.includes(m?.rule)) problems.push(`${at}: rule must be one of ${MASK_RULES.join(', ')}`);
-    if (!(m?.unlessCategory in categories)) problems.push(`${at}: unknown category "${m?.unlessCategory}"`);
+    if (!MASK_RULES.includes(m?.rule))
+      problems.push(`${at}: rule must be one of ${MASK_RULES.join(', ')}`);
+    if (!(m?.unlessCategory in categories))
+      problems.push(`${at}: unknown category "${m?.unlessCategory}"`);
   });
 }
 
@@ -157,7 +166,8 @@ export function parseCatalogue(raw: unknown): Catalogue {
     problems.push('smallCellThreshold must be a whole number of at least 1');
   }
   for (const [code, c] of Object.entries(isObject(doc.categories) ? doc.categories : {})) {
-    if (!CODE.test(code)) problems.push(`categories.${code}: code must be lower-case letters, digits and dashes`);
+    if (!CODE.test(code))
+      problems.push(`categories.${code}: code must be lower-case letters, digits and dashes`);
     if (!['public', 'personal', 'sensitive'].includes(c?.sensitivity)) {
       problems.push(`categories.${code}: sensitivity must be public, personal or sensitive`);
     }

@@ -33,7 +33,9 @@ export class PlatformError extends GraphQLError {
   constructor(
     code: ErrorCode,
     message: string,
-    options: Omit<GraphQLErrorOptions, 'extensions'> & { extensions?: Record<string, unknown> } = {},
+    options: Omit<GraphQLErrorOptions, 'extensions'> & {
+      extensions?: Record<string, unknown>;
+    } = {},
   ) {
     const status = HTTP_STATUS[code];
     super(message, {

@@ -7,9 +7,40 @@ const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARS = '10X98765432';
 /** First two digits of the provincial-level divisions that issue identity numbers. */
 const PROVINCES = new Set([
-  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41',
-  '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71',
-  '81', '82',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '81',
+  '82',
 ]);
 
 export function checkCharacter(first17: string): string {
@@ -21,7 +52,10 @@ export function checkCharacter(first17: string): string {
 export type IdentityNumberProblem = 'length' | 'characters' | 'region' | 'birth-date' | 'checksum';
 
 /** Why an identity number is malformed, or null when it is valid. */
-export function identityNumberProblem(id: string, today = new Date()): IdentityNumberProblem | null {
+export function identityNumberProblem(
+  id: string,
+  today = new Date(),
+): IdentityNumberProblem | null {
   if (id.length !== 18) return 'length';
   if (!/^\d{17}[\dX]$/.test(id)) return 'characters';
   if (!PROVINCES.has(id.slice(0, 2)) || id.slice(2, 6) === '0000') return 'region';

@@ -7,11 +7,16 @@
  */
 import type { Catalogue, MaskRule } from './catalogue.ts';
 import { ErrorCode } from './errors.ts';
-import type { AccessContext, Classification, ConsentGrant, RejectedConsent, Subject } from './access.ts';
+import type {
+  AccessContext,
+  Classification,
+  ConsentGrant,
+  RejectedConsent,
+  Subject,
+} from './access.ts';
 
 export type Decision =
-  | { allow: true; mask?: MaskRule }
-  | { allow: false; code: ErrorCode; message: string };
+  { allow: true; mask?: MaskRule } | { allow: false; code: ErrorCode; message: string };
 
 const ALLOW: Decision = { allow: true };
 const deny = (code: ErrorCode, message: string): Decision => ({ allow: false, code, message });
@@ -42,7 +47,12 @@ export class Policy {
     for (const m of catalogue.masking) this.masks.set(m.field, m);
   }
 
-  decide(access: AccessContext, field: string, classification: Classification, subject: Subject): Decision {
+  decide(
+    access: AccessContext,
+    field: string,
+    classification: Classification,
+    subject: Subject,
+  ): Decision {
     switch (classification.sharing) {
       case 'OPEN':
         return this.open(access, field, subject);
@@ -65,7 +75,10 @@ export class Policy {
     if (!entry) return deny(ErrorCode.PURPOSE_NOT_ALLOWED, `Unknown purpose "${purpose}"`);
     const department = this.catalogue.departments[caller.dept];
     if (!department?.purposes.includes(purpose)) {
-      return deny(ErrorCode.PURPOSE_NOT_ALLOWED, `Your department may not use the purpose "${purpose}"`);
+      return deny(
+        ErrorCode.PURPOSE_NOT_ALLOWED,
+        `Your department may not use the purpose "${purpose}"`,
+      );
     }
     return null;
   }
@@ -94,7 +107,10 @@ export class Policy {
       return deny(ErrorCode.FORBIDDEN, `The purpose "${access.purpose}" allows statistics only`);
     }
     if (!this.purposeCategories.get(access.purpose)?.has(category)) {
-      return deny(ErrorCode.FORBIDDEN, `The purpose "${access.purpose}" does not cover ${category} data`);
+      return deny(
+        ErrorCode.FORBIDDEN,
+        `The purpose "${access.purpose}" does not cover ${category} data`,
+      );
     }
     if (!purpose.consentRequired) return ALLOW;
     if (access.consentStatus !== 'ok') {
@@ -103,14 +119,16 @@ export class Policy {
         'Consent revocation status cannot be read right now; consent-based data is withheld',
       );
     }
-    if (!subject) return deny(ErrorCode.CONSENT_REQUIRED, `The purpose "${access.purpose}" needs a consent`);
+    if (!subject)
+      return deny(ErrorCode.CONSENT_REQUIRED, `The purpose "${access.purpose}" needs a consent`);
     const index = this.index(access);
     const grants = (subject.kind === 'person' ? index.byPerson : index.byHousehold).get(subject.id);
     if (grants?.some((g) => g.categories.includes(category))) return ALLOW;
-    const rejected = (subject.kind === 'person' ? index.rejectedByPerson : index.rejectedByHousehold).get(
-      subject.id,
-    );
-    if (rejected) return deny(rejected.code, `The consent presented for this ${subject.kind} cannot be used`);
+    const rejected = (
+      subject.kind === 'person' ? index.rejectedByPerson : index.rejectedByHousehold
+    ).get(subject.id);
+    if (rejected)
+      return deny(rejected.code, `The consent presented for this ${subject.kind} cannot be used`);
     return deny(
       ErrorCode.CONSENT_REQUIRED,
       grants
@@ -122,7 +140,10 @@ export class Policy {
   private aggregate(access: AccessContext): Decision {
     const purpose = access.purpose ? this.catalogue.purposes[access.purpose] : undefined;
     if (!purpose?.aggregateOnly || this.purposeProblem(access)) {
-      return deny(ErrorCode.FORBIDDEN, 'Statistics need the purpose "statistics" and a role allowed it');
+      return deny(
+        ErrorCode.FORBIDDEN,
+        'Statistics need the purpose "statistics" and a role allowed it',
+      );
     }
     return ALLOW;
   }

@@ -29,7 +29,9 @@ export class AuthenticationError extends PlatformError {
 
 export type CallerAuthenticator = (authorization: string | undefined) => Promise<Caller>;
 
-export function createCallerAuthenticator(options: CallerAuthenticatorOptions): CallerAuthenticator {
+export function createCallerAuthenticator(
+  options: CallerAuthenticatorOptions,
+): CallerAuthenticator {
   return async (authorization) => {
     const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization ?? '');
     if (!match) throw new AuthenticationError(authorization ? 'malformed header' : 'no token');
@@ -51,15 +53,20 @@ export function createCallerAuthenticator(options: CallerAuthenticatorOptions): 
     if (typeof sub !== 'string' || typeof dept !== 'string' || !Array.isArray(roles)) {
       throw new AuthenticationError('malformed claims');
     }
-    if (!roles.every((r) => typeof r === 'string')) throw new AuthenticationError('malformed roles');
+    if (!roles.every((r) => typeof r === 'string'))
+      throw new AuthenticationError('malformed roles');
     if (roles.includes(CITIZEN_ROLE)) {
       return { sub, dept: CITIZEN_DEPT, kind: 'citizen', roles: roles as string[] };
     }
     const department = options.catalogue.departments[dept];
     if (!department) {
-      throw new PlatformError(ErrorCode.FORBIDDEN, 'Your department is not in the sharing catalogue', {
-        extensions: { http: { status: 403 } },
-      });
+      throw new PlatformError(
+        ErrorCode.FORBIDDEN,
+        'Your department is not in the sharing catalogue',
+        {
+          extensions: { http: { status: 403 } },
+        },
+      );
     }
     return { sub, dept, kind: department.kind, roles: roles as string[] };
   };

@@ -53,7 +53,8 @@ const invalid = (index: number, why: string) =>
 
 function claimsOf(payload: JWTPayload, index: number): ConsentClaims {
   const p = payload as Record<string, unknown>;
-  const strings = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string');
+  const strings = (v: unknown) =>
+    Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string');
   if (
     typeof p.jti !== 'string' ||
     typeof p.sub !== 'string' ||
@@ -67,7 +68,8 @@ function claimsOf(payload: JWTPayload, index: number): ConsentClaims {
   ) {
     throw invalid(index, 'required claims are missing or malformed');
   }
-  if (!(p.subjects as string[]).every(isIdentityNumber)) throw invalid(index, 'a subject is malformed');
+  if (!(p.subjects as string[]).every(isIdentityNumber))
+    throw invalid(index, 'a subject is malformed');
   return {
     id: p.jti,
     applicant: p.sub,
@@ -86,7 +88,9 @@ export function consentTokensOf(header: string | string[] | undefined): string[]
   const joined = Array.isArray(header) ? header.join(',') : (header ?? '');
   const tokens = joined.split(/[\s,]+/).filter(Boolean);
   if (tokens.length > MAX_CONSENTS_PER_REQUEST) {
-    throw badUserInput(`At most ${MAX_CONSENTS_PER_REQUEST} consent tokens per request (got ${tokens.length})`);
+    throw badUserInput(
+      `At most ${MAX_CONSENTS_PER_REQUEST} consent tokens per request (got ${tokens.length})`,
+    );
   }
   return tokens;
 }
@@ -97,7 +101,10 @@ export class ConsentVerifier {
   constructor(private readonly options: ConsentVerifierOptions) {}
 
   /** Verifies the signature and claims of one token (cached by hash until it expires). */
-  private async genuine(token: string, index: number): Promise<{ claims: ConsentClaims; expired: boolean }> {
+  private async genuine(
+    token: string,
+    index: number,
+  ): Promise<{ claims: ConsentClaims; expired: boolean }> {
     const hash = createHash('sha256').update(token).digest('base64url');
     const cached = this.cache.get(hash);
     const now = Date.now() / 1000;
@@ -134,7 +141,11 @@ export class ConsentVerifier {
     this.cache.set(hash, claims);
   }
 
-  async check(tokens: string[], caller: Caller, purpose: string | undefined): Promise<ConsentCheck> {
+  async check(
+    tokens: string[],
+    caller: Caller,
+    purpose: string | undefined,
+  ): Promise<ConsentCheck> {
     const result: ConsentCheck = { grants: [], rejected: [], consentStatus: 'ok', presented: [] };
     const candidates: ConsentClaims[] = [];
     const reject = (c: ConsentClaims, code: ErrorCode) =>
@@ -159,7 +170,13 @@ export class ConsentVerifier {
     }
     for (const c of candidates) {
       if (revoked.has(c.id)) reject(c, ErrorCode.CONSENT_REVOKED);
-      else result.grants.push({ id: c.id, household: c.household, subjects: c.subjects, categories: c.categories });
+      else
+        result.grants.push({
+          id: c.id,
+          household: c.household,
+          subjects: c.subjects,
+          categories: c.categories,
+        });
     }
     return result;
   }

@@ -50,7 +50,9 @@ function reasonOf(headers: IncomingHttpHeaders): string | undefined {
   try {
     reason = decodeURIComponent(raw);
   } catch {
-    throw badUserInput('X-Access-Reason must be UTF-8 percent-encoded', { header: 'X-Access-Reason' });
+    throw badUserInput('X-Access-Reason must be UTF-8 percent-encoded', {
+      header: 'X-Access-Reason',
+    });
   }
   if (reason.trim().length < 4 || reason.length > MAX_REASON) {
     throw badUserInput(`X-Access-Reason must say why, in 4 to ${MAX_REASON} characters`, {
@@ -63,7 +65,8 @@ function reasonOf(headers: IncomingHttpHeaders): string | undefined {
 export function createRequestAccess(options: RequestAccessOptions) {
   return async (headers: IncomingHttpHeaders): Promise<RequestAccess> => {
     const caller = await options.authenticate(single(headers, 'authorization'));
-    const requestId = checked(single(headers, 'x-request-id'), REQUEST_ID, 'X-Request-Id') ?? randomUUID();
+    const requestId =
+      checked(single(headers, 'x-request-id'), REQUEST_ID, 'X-Request-Id') ?? randomUUID();
     const purpose = single(headers, 'x-purpose');
     const access: AccessContext = {
       requestId,
@@ -82,7 +85,9 @@ export function createRequestAccess(options: RequestAccessOptions) {
       access.purpose = purpose;
       const problem = options.policy.purposeProblem(access);
       if (problem && !problem.allow) {
-        throw new PlatformError(problem.code, problem.message, { extensions: { http: { status: 403 } } });
+        throw new PlatformError(problem.code, problem.message, {
+          extensions: { http: { status: 403 } },
+        });
       }
       if (options.catalogue.purposes[purpose]!.reasonRequired && !reason) {
         throw new PlatformError(

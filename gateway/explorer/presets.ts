@@ -15,16 +15,48 @@ interface PresetSpec {
 }
 
 const SPECS: PresetSpec[] = [
-  { label: 'Civil affairs caseworker · dibao verification (with consent)', dept: 'civil-affairs', purpose: 'dibao', consent: true },
-  { label: 'Civil affairs caseworker · dibao verification (no consent)', dept: 'civil-affairs', purpose: 'dibao' },
-  { label: 'Housing · housing assistance (with consent)', dept: 'housing', purpose: 'housing-assistance', consent: true },
-  { label: 'Healthcare security · medical assistance (with consent)', dept: 'healthcare-security', purpose: 'medical-assistance', consent: true },
-  { label: 'Education · education assistance (with consent)', dept: 'education', purpose: 'education-assistance', consent: true },
-  { label: 'Emergency management · emergency access (no consent, reason given)', dept: 'emergency-management', purpose: 'emergency', reason: 'Typhoon evacuation: locating residents' },
+  {
+    label: 'Civil affairs caseworker · dibao verification (with consent)',
+    dept: 'civil-affairs',
+    purpose: 'dibao',
+    consent: true,
+  },
+  {
+    label: 'Civil affairs caseworker · dibao verification (no consent)',
+    dept: 'civil-affairs',
+    purpose: 'dibao',
+  },
+  {
+    label: 'Housing · housing assistance (with consent)',
+    dept: 'housing',
+    purpose: 'housing-assistance',
+    consent: true,
+  },
+  {
+    label: 'Healthcare security · medical assistance (with consent)',
+    dept: 'healthcare-security',
+    purpose: 'medical-assistance',
+    consent: true,
+  },
+  {
+    label: 'Education · education assistance (with consent)',
+    dept: 'education',
+    purpose: 'education-assistance',
+    consent: true,
+  },
+  {
+    label: 'Emergency management · emergency access (no consent, reason given)',
+    dept: 'emergency-management',
+    purpose: 'emergency',
+    reason: 'Typhoon evacuation: locating residents',
+  },
   { label: 'Analyst · statistics only', dept: 'analytics', purpose: 'statistics' },
 ];
 
-export async function developmentPresets(dataDir: string, sample: SampleHousehold): Promise<ExplorerPreset[]> {
+export async function developmentPresets(
+  dataDir: string,
+  sample: SampleHousehold,
+): Promise<ExplorerPreset[]> {
   const presets: ExplorerPreset[] = [];
   for (const spec of SPECS) {
     const headers: Record<string, string> = {

@@ -47,7 +47,10 @@ function loadAssets(): Map<string, Asset> {
     ['/explorer/react.js', moduleAsset('react', 'umd/react.production.min.js', JS)],
     ['/explorer/react-dom.js', moduleAsset('react-dom', 'umd/react-dom.production.min.js', JS)],
     ['/explorer/graphiql.js', moduleAsset('graphiql', 'graphiql.min.js', JS)],
-    ['/explorer/graphiql.css', moduleAsset('graphiql', 'graphiql.min.css', 'text/css; charset=utf-8')],
+    [
+      '/explorer/graphiql.css',
+      moduleAsset('graphiql', 'graphiql.min.css', 'text/css; charset=utf-8'),
+    ],
     ['/explorer/explorer.js', localAsset('explorer.js', JS)],
     ['/explorer/explorer.css', localAsset('explorer.css', 'text/css; charset=utf-8')],
     ['/explorer/', localAsset('index.html', 'text/html; charset=utf-8')],

@@ -34,7 +34,11 @@ export function createPlatformSchema({ store, policy }: PlatformGraphOptions): G
         consentRevocation: (_: unknown, { id }: { id: string }) => store.revocation(consentId(id)),
       },
       Mutation: {
-        revokeConsent: async (_: unknown, args: { id: string; reason: string }, { access }: GatewayContext) => {
+        revokeConsent: async (
+          _: unknown,
+          args: { id: string; reason: string },
+          { access }: GatewayContext,
+        ) => {
           const reason = args.reason.trim();
           if (reason.length < 2 || reason.length > 500) {
             throw badUserInput('reason must be 2 to 500 characters', { argument: 'reason' });

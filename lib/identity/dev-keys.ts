@@ -48,7 +48,8 @@ export async function ensureDevKeys(dataDir: string): Promise<Record<DevKeyName,
   const result = {} as Record<DevKeyName, DevKeyFiles>;
   for (const name of Object.keys(ALGORITHMS) as DevKeyName[]) {
     const files = devKeyFiles(dataDir, name);
-    if (!existsSync(files.privateJwk) || !existsSync(files.publicJwks)) await createKey(name, files);
+    if (!existsSync(files.privateJwk) || !existsSync(files.publicJwks))
+      await createKey(name, files);
     result[name] = files;
   }
   return result;

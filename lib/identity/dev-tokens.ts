@@ -31,9 +31,14 @@ export interface DepartmentTokenOptions {
   ttlSeconds?: number;
 }
 
-export async function issueDepartmentToken(dataDir: string, options: DepartmentTokenOptions): Promise<string> {
+export async function issueDepartmentToken(
+  dataDir: string,
+  options: DepartmentTokenOptions,
+): Promise<string> {
   await ensureDevKeys(dataDir);
-  const { key, kid, alg } = await signingKey(devKeyFiles(dataDir, 'idp').privateJwk, { refuseDevKeys: false });
+  const { key, kid, alg } = await signingKey(devKeyFiles(dataDir, 'idp').privateJwk, {
+    refuseDevKeys: false,
+  });
   return new SignJWT({ dept: options.dept, roles: options.roles ?? defaultRoles(options.dept) })
     .setProtectedHeader({ alg, typ: 'JWT', ...(kid ? { kid } : {}) })
     .setIssuer(DEV_IDP_ISSUER)
@@ -59,11 +64,15 @@ export interface ConsentTokenOptions {
 
 export const MAX_CONSENT_TTL_SECONDS = 365 * 24 * 3600;
 
-export async function issueConsentToken(dataDir: string, options: ConsentTokenOptions): Promise<string> {
+export async function issueConsentToken(
+  dataDir: string,
+  options: ConsentTokenOptions,
+): Promise<string> {
   const purpose = CATALOGUE.purposes[options.purpose];
   if (!purpose) throw new Error(`unknown purpose "${options.purpose}"`);
   const ttl = options.ttlSeconds ?? 30 * 24 * 3600;
-  if (ttl <= 0 || ttl > MAX_CONSENT_TTL_SECONDS) throw new Error('a consent lasts at most 365 days');
+  if (ttl <= 0 || ttl > MAX_CONSENT_TTL_SECONDS)
+    throw new Error('a consent lasts at most 365 days');
   await ensureDevKeys(dataDir);
   const files = devKeyFiles(dataDir, 'consent-authority');
   const { key, kid, alg } = await signingKey(files.privateJwk, { refuseDevKeys: false });

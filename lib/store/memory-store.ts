@@ -28,6 +28,7 @@ export class MemoryStore implements SharedStore {
 
   private sweep(): void {
     const now = Date.now();
-    for (const [id, entry] of this.revocations) if (entry.expiresAt <= now) this.revocations.delete(id);
+    for (const [id, entry] of this.revocations)
+      if (entry.expiresAt <= now) this.revocations.delete(id);
   }
 }

@@ -37,7 +37,9 @@ export class RedisStore implements SharedStore {
   async revokeConsent(record: RevocationRecord, expiresAt: number): Promise<void> {
     const ttl = Math.max(1000, expiresAt - Date.now());
     // NX: the first revocation (time, who, why) is the one kept.
-    await this.run(() => this.redis.set(key(record.consentId), JSON.stringify(record), 'PX', ttl, 'NX'));
+    await this.run(() =>
+      this.redis.set(key(record.consentId), JSON.stringify(record), 'PX', ttl, 'NX'),
+    );
   }
 
   async revokedAmong(consentIds: readonly string[]): Promise<Set<string>> {

@@ -20,7 +20,7 @@ export interface PlannedDetermination {
 }
 
 /** Smallest dibao payment: a household just under the standard still receives something. */
-const MIN_DIBAO_PAYMENT = 50;
+export const MIN_DIBAO_PAYMENT = 50;
 const SIX_YEARS_AGO = addMonths(AS_OF, -72);
 const FIVE_YEARS_AGO = addMonths(AS_OF, -60);
 /** Latest decision day whose first effective month is still a year before AS_OF. */

@@ -5,9 +5,7 @@ export type Program =
   'DIBAO' | 'TEKUN' | 'LOW_INCOME' | 'EXPENDITURE_POVERTY' | 'TEMPORARY_ASSISTANCE';
 export type Decision = 'APPROVED' | 'REJECTED' | 'TERMINATED' | 'SUSPENDED';
 
-// Row shapes are type aliases, not interfaces: insertMany wants rows assignable to
-// Record<string, unknown>, which interfaces (without an index signature) are not.
-export type DeterminationRow = {
+export interface DeterminationRow {
   id: string;
   household_id: string;
   case_id: string;
@@ -25,12 +23,12 @@ export type DeterminationRow = {
   created_at: string;
   /** Monotonic insertion order, the cursor a change feed can page by. */
   sequence: number;
-};
+}
 
-export type DeterminationMemberRow = {
+export interface DeterminationMemberRow {
   determination_id: string;
   person_id: string;
-};
+}
 
 export interface AssistanceDB {
   determinations: DeterminationRow;

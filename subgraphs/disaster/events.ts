@@ -103,7 +103,7 @@ function dayBetween(random: Random, from: string, to: string): string {
 
 function typhoons(random: Random, year: number, names: string[], out: Draft[]): void {
   const days = Array.from({ length: random.int(3, 5) }, () =>
-    dayBetween(random, isoDay(year, 7, 1), isoDay(year, 10, 31)),
+    dayBetween(random, isoDay(year, 7, 1), isoDay(year, 10, 30)),
   ).sort();
   for (const day of days) {
     const name = `台风“${names.shift()!}”`;
@@ -180,7 +180,7 @@ function landslide(random: Random, p: Prefecture, rainStarted: string): Draft {
 }
 
 function coldWave(random: Random, year: number, month: number, out: Draft[]): void {
-  const day = dayBetween(random, isoDay(year, month, 1), isoDay(year, month, 28));
+  const day = dayBetween(random, isoDay(year, month, 1), isoDay(year, month, 27));
   const level = random.weighted(LOCAL_LEVELS);
   const name = level === 'II' ? `${year}年${month}月低温雨雪冰冻` : `${year}年${month}月寒潮`;
   for (const p of pickDistinct(random, COLD_NORTH, random.int(1, 3))) {

@@ -19,9 +19,7 @@ export interface DisasterEventRow {
   response_level: ResponseLevel;
 }
 
-// Type aliases, not interfaces: insertMany takes Record<string, unknown> rows, which an
-// interface (no index signature) does not satisfy.
-export type DamageRecordRow = {
+export interface DamageRecordRow {
   id: string;
   household_id: string;
   event_id: string;
@@ -30,9 +28,9 @@ export type DamageRecordRow = {
   /** 0 or 1: SQLite has no boolean type. */
   house_damaged: number;
   assessed_on: string;
-};
+}
 
-export type ReliefPaymentRow = {
+export interface ReliefPaymentRow {
   id: string;
   household_id: string;
   /** Null for winter-spring relief that covers a whole year's disasters. */
@@ -40,7 +38,7 @@ export type ReliefPaymentRow = {
   kind: ReliefKind;
   amount: number;
   paid_on: string;
-};
+}
 
 export interface DisasterDB {
   disaster_events: DisasterEventRow;

@@ -82,9 +82,11 @@ function employeeMonths(careerStart: string, lastMonth: string, random: Random):
 }
 
 function employed(person: SynthPerson, job: EmploymentRow, careerStart: string, random: Random) {
-  const start = earlierOf(careerStart, job.since ?? careerStart);
-  const tenure = monthsInclusive(monthOf(job.since ?? start), CURRENT_MONTH);
+  const since = job.since ?? careerStart;
+  const start = earlierOf(careerStart, since);
+  const tenure = monthsInclusive(monthOf(since), CURRENT_MONTH);
   const career = monthsInclusive(monthOf(start), CURRENT_MONTH);
+  const paid = Math.max(tenure, employeeMonths(start, CURRENT_MONTH, random));
   const base = Math.min(
     CONTRIBUTION_BASE.ceiling,
     Math.max(CONTRIBUTION_BASE.floor, person.monthlyIncome),
@@ -93,10 +95,7 @@ function employed(person: SynthPerson, job: EmploymentRow, careerStart: string, 
     ...uninsured(person.id),
     pension_scheme: 'EMPLOYEE' as const,
     contribution_base: base,
-    contributing_months: Math.min(
-      career,
-      Math.max(tenure, employeeMonths(start, CURRENT_MONTH, random)),
-    ),
+    contributing_months: Math.min(career, paid),
     last_contribution_month: CURRENT_MONTH,
   };
 }
@@ -170,10 +169,10 @@ export function insuranceRecords(
   careerStart: string,
   random: Random,
 ): InsuranceRecords {
-  if (job === null || job.status === 'STUDENT') {
-    return { insurance: uninsured(person.id), registration: null };
-  }
+  if (job === null) return { insurance: uninsured(person.id), registration: null };
   switch (job.status) {
+    case 'STUDENT':
+      return { insurance: uninsured(person.id), registration: null };
     case 'EMPLOYED':
       return { insurance: employed(person, job, careerStart, random), registration: null };
     case 'RETIRED':

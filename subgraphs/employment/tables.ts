@@ -1,7 +1,4 @@
-/**
- * Tables of HR and social security: employment records, unemployment registrations, insurance.
- * Rows are type aliases, not interfaces, so that they satisfy insertMany's Record<string, unknown>.
- */
+/** Tables of HR and social security: employment records, unemployment registrations, insurance. */
 import type { Migration } from 'kysely';
 
 export type EmploymentStatus =
@@ -18,7 +15,7 @@ export type EmploymentDifficulty = 'NONE' | 'DIFFICULT' | 'ZERO_EMPLOYMENT_HOUSE
 export type PensionScheme = 'EMPLOYEE' | 'URBAN_RURAL_RESIDENT' | 'NONE';
 
 /** One per person aged 16 or over (younger residents are outside the labour register). */
-export type EmploymentRow = {
+export interface EmploymentRow {
   person_id: string;
   /** The registered household the record was filed under (zero-employment identification). */
   household_id: string;
@@ -26,17 +23,17 @@ export type EmploymentRow = {
   since: string | null;
   employer_kind: EmployerKind | null;
   difficulty: EmploymentDifficulty;
-};
+}
 
-export type UnemploymentRegistrationRow = {
+export interface UnemploymentRegistrationRow {
   person_id: string;
   registered_on: string;
   benefit_monthly: number | null;
   benefit_until: string | null;
-};
+}
 
 /** One per resident, children included (scheme NONE). */
-export type SocialInsuranceRow = {
+export interface SocialInsuranceRow {
   person_id: string;
   pension_scheme: PensionScheme;
   contribution_base: number | null;
@@ -44,7 +41,7 @@ export type SocialInsuranceRow = {
   /** 'YYYY-MM'. */
   last_contribution_month: string | null;
   monthly_pension: number | null;
-};
+}
 
 export interface EmploymentDB {
   employment_records: EmploymentRow;

@@ -50,13 +50,13 @@ export function retiredFromCoveredJob(person: SynthPerson): boolean {
 }
 
 /** Statutory retirement: men at 60; women at 50 (workers) or 55 (cadres) on the employee scheme. */
-export function retirementAge(person: SynthPerson, random: Random): number {
+function retirementAge(person: SynthPerson, random: Random): number {
   if (person.gender === 'male' || !retiredFromCoveredJob(person)) return 60;
   return random.chance(0.7) ? 50 : 55;
 }
 
 /** A uniformly drawn day in [from, to]; `to` when the range is empty. */
-export function dayBetween(random: Random, from: string, to: string): string {
+function dayBetween(random: Random, from: string, to: string): string {
   const span = daysBetween(from, to);
   return span <= 0 ? to : addDays(from, random.int(0, span));
 }

@@ -47,11 +47,13 @@ export const resolvers = {
     registeredRegion: (p: PersonRow) => p.region,
     registeredRegionName: (p: PersonRow) => COUNTY_BY_CODE.get(p.region)?.county.name ?? null,
     status: (p: PersonRow) => STATUS[p.status],
-    household: (p: PersonRow, _: unknown, { loaders }: Context) => loaders.household.load(p.household_id),
+    household: (p: PersonRow, _: unknown, { loaders }: Context) =>
+      loaders.household.load(p.household_id),
     relationToHead: (p: PersonRow) => p.relation.toUpperCase(),
   },
   Household: {
-    __resolveReference: (ref: { id: string }, { loaders }: Context) => loaders.household.load(ref.id),
+    __resolveReference: (ref: { id: string }, { loaders }: Context) =>
+      loaders.household.load(ref.id),
     regionName: (h: HouseholdRow) => COUNTY_BY_CODE.get(h.region)?.county.name ?? null,
     prefectureName: (h: HouseholdRow) => PREFECTURE_BY_CODE.get(h.prefecture)?.name ?? null,
     hukouType: (h: HouseholdRow) => h.hukou_type.toUpperCase(),

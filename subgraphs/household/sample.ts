@@ -7,7 +7,10 @@ export interface SampleHousehold {
   members: string[];
 }
 
-export async function sampleHouseholds(db: Kysely<HouseholdDB>, n: number): Promise<SampleHousehold[]> {
+export async function sampleHouseholds(
+  db: Kysely<HouseholdDB>,
+  n: number,
+): Promise<SampleHousehold[]> {
   // Several-member households make the better first example; order by id for a stable pick.
   const households = await db
     .selectFrom('households')

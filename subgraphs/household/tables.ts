@@ -55,7 +55,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('hukou_type', 'text', (c) => c.notNull())
         .addColumn('region', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('persons_household').on('persons').column('household_id').execute();
+      await db.schema
+        .createIndex('persons_household')
+        .on('persons')
+        .column('household_id')
+        .execute();
     },
   },
 };

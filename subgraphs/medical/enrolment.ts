@@ -8,7 +8,7 @@ import type { Random } from '../runtime/seed/random.ts';
 import { FIRST_SETTLED, LAST_SETTLED, monthIndex, monthOf } from './periods.ts';
 import type { InsuranceRow, InsuranceScheme } from './tables.ts';
 
-/** Individual resident-scheme premium of the subsidy year, CNY (the national floor in 2025: 400). */
+/** Resident-scheme premium per person for the subsidy year, CNY (the 2025 national floor: 400). */
 export const RESIDENT_PREMIUM = 400;
 export const SUBSIDY_YEAR = 2026;
 /** Assistance pays tekun and dibao members' whole premium, low-income members' half. */

@@ -19,7 +19,7 @@ interface PersonReference {
 const LARGE_EXPENSE_LINE_PER_YEAR = 20_000;
 
 function assertMonths(months: number | null): number {
-  if (months === null || !Number.isInteger(months) || months < 1 || months > WINDOW_MONTHS) {
+  if (months === null || months < 1 || months > WINDOW_MONTHS) {
     throw badUserInput(`months must be an integer from 1 to ${WINDOW_MONTHS}`, {
       argument: 'months',
     });

@@ -25,7 +25,14 @@ export interface Seeder<DB> {
   seedChunk(db: Kysely<DB>, households: readonly SynthHousehold[], seed: number): Promise<void>;
 }
 
-export interface SubgraphDefinition<DB = any, L = any> {
+/**
+ * The runtime handles every department alike, so it erases their table types at this boundary;
+ * each department's own code stays fully typed.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTables = any;
+
+export interface SubgraphDefinition<DB = AnyTables, L = unknown> {
   name: string;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<SubgraphContext<L>>;
@@ -35,6 +42,8 @@ export interface SubgraphDefinition<DB = any, L = any> {
 }
 
 /** Identity function that checks a definition's types where it is written. */
-export function defineSubgraph<DB, L>(definition: SubgraphDefinition<DB, L>): SubgraphDefinition<DB, L> {
+export function defineSubgraph<DB, L>(
+  definition: SubgraphDefinition<DB, L>,
+): SubgraphDefinition<DB, L> {
   return definition;
 }

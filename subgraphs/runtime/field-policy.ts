@@ -52,13 +52,21 @@ export function applyFieldPolicy(schema: GraphQLSchema, policy: Policy): void {
       const resolve = field.resolve ?? defaultFieldResolver;
       if (!classification) {
         field.resolve = () => {
-          throw new PlatformError(ErrorCode.FORBIDDEN, `${coordinate} is not classified for sharing`);
+          throw new PlatformError(
+            ErrorCode.FORBIDDEN,
+            `${coordinate} is not classified for sharing`,
+          );
         };
         continue;
       }
       field.resolve = (source, args, context, info) => {
         const { access } = context as { access: AccessContext };
-        const decision = policy.decide(access, coordinate, classification, subjectOf(typeName, source));
+        const decision = policy.decide(
+          access,
+          coordinate,
+          classification,
+          subjectOf(typeName, source),
+        );
         if (!decision.allow) throw new PlatformError(decision.code, decision.message);
         const value = resolve(source, args, context, info);
         const rule = decision.mask;

@@ -25,9 +25,12 @@ export function assertIdentityNumber(id: string, argument = 'id'): string {
 /** Household numbers: a 6-digit county code and 9 digits. */
 export function assertHouseholdNumber(id: string, argument = 'id'): string {
   if (!/^44\d{13}$/.test(id)) {
-    throw badUserInput(`${argument} is not a valid household number: it must be 15 digits starting 44`, {
-      argument,
-    });
+    throw badUserInput(
+      `${argument} is not a valid household number: it must be 15 digits starting 44`,
+      {
+        argument,
+      },
+    );
   }
   return id;
 }

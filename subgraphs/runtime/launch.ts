@@ -3,10 +3,15 @@
  * `npm run subgraph`, the benchmarks and the tests, so they all run the same path.
  */
 import { openDatabase, type Database } from '../../lib/db.ts';
-import type { SubgraphDefinition } from './definition.ts';
+import type { AnyTables, SubgraphDefinition } from './definition.ts';
 import { loadDefinitions } from './registry.ts';
 import { ensureSeeded } from './seeding.ts';
-import { prepareDatabase, startSubgraph, type RunningSubgraph, type SubgraphServerOptions } from './server.ts';
+import {
+  prepareDatabase,
+  startSubgraph,
+  type RunningSubgraph,
+  type SubgraphServerOptions,
+} from './server.ts';
 
 export interface LaunchOptions {
   names?: readonly string[];
@@ -26,7 +31,7 @@ export interface LaunchOptions {
 
 export interface Department {
   definition: SubgraphDefinition;
-  database: Database<any>;
+  database: Database<AnyTables>;
   server: RunningSubgraph;
 }
 
@@ -41,7 +46,7 @@ export interface LaunchedDepartments {
 
 export async function launchDepartments(options: LaunchOptions): Promise<LaunchedDepartments> {
   const definitions = await loadDefinitions(options.names);
-  const opened: { definition: SubgraphDefinition; database: Database<any> }[] = [];
+  const opened: { definition: SubgraphDefinition; database: Database<AnyTables> }[] = [];
   try {
     for (const definition of definitions) {
       const database = await openDatabase({

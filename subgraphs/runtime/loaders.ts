@@ -4,6 +4,13 @@
  */
 import DataLoader from 'dataloader';
 
+/**
+ * Keys per SQL statement: well inside both drivers' parameter limits (SQLite 32,766, PostgreSQL
+ * 65,535), so even a huge entity batch becomes a few statements rather than a failed one.
+ */
+export const MAX_BATCH_KEYS = 2000;
+const options = { maxBatchSize: MAX_BATCH_KEYS };
+
 /** Loader for rows that exist once per key; a missing key yields an Error. */
 export function rowLoader<K extends string, R>(
   what: string,
@@ -14,7 +21,7 @@ export function rowLoader<K extends string, R>(
     const rows = await fetch(dedupe(keys));
     const byKey = new Map(rows.map((row) => [keyOf(row), row]));
     return keys.map((key) => byKey.get(key) ?? new Error(`${what} not found`));
-  });
+  }, options);
 }
 
 /** Loader for rows that exist once per key or not at all (null, not an error). */
@@ -26,7 +33,7 @@ export function optionalRowLoader<K extends string, R>(
     const rows = await fetch(dedupe(keys));
     const byKey = new Map(rows.map((row) => [keyOf(row), row]));
     return keys.map((key) => byKey.get(key) ?? null);
-  });
+  }, options);
 }
 
 /** Loader for the rows that belong to each key (possibly none), in the fetch's order. */
@@ -44,7 +51,7 @@ export function groupLoader<K extends string, R>(
       else groups.set(key, [row]);
     }
     return keys.map((key) => groups.get(key) ?? []);
-  });
+  }, options);
 }
 
 function dedupe<K>(keys: readonly K[]): K[] {

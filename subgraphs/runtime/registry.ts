@@ -13,7 +13,9 @@ export async function loadDefinition(name: string): Promise<SubgraphDefinition> 
   };
   const definition = module.default;
   if (!definition || definition.name !== name) {
-    throw new Error(`subgraphs/${name}/index.ts must default-export defineSubgraph({ name: '${name}', ... })`);
+    throw new Error(
+      `subgraphs/${name}/index.ts must default-export defineSubgraph({ name: '${name}', ... })`,
+    );
   }
   return definition;
 }

@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Database } from '../../lib/db.ts';
-import type { SubgraphDefinition } from './definition.ts';
+import type { AnyTables, SubgraphDefinition } from './definition.ts';
 import { populationChunks } from './seed/population.ts';
 
 /** Bumped when generators change, so that old data is replaced rather than mixed. */
@@ -27,7 +27,7 @@ export const seedStateMigration: Migration = {
 
 export interface SeedTarget {
   definition: SubgraphDefinition;
-  database: Database<any>;
+  database: Database<AnyTables>;
 }
 
 export interface SeedOptions {
@@ -37,7 +37,7 @@ export interface SeedOptions {
   onProgress?: (done: number, total: number, names: string[]) => void;
 }
 
-async function isSeeded(db: Kysely<any>, options: SeedOptions): Promise<boolean> {
+async function isSeeded(db: Kysely<AnyTables>, options: SeedOptions): Promise<boolean> {
   const row = await db
     .selectFrom('seed_state')
     .select(['seed', 'households', 'generator_version'])
@@ -98,7 +98,7 @@ export async function ensureSeeded(targets: SeedTarget[], options: SeedOptions):
  * (PostgreSQL 65,535 per statement; SQLite 32,766 by default).
  */
 export async function insertMany<T extends object>(
-  db: Kysely<any>,
+  db: Kysely<AnyTables>,
   table: string,
   rows: readonly T[],
 ): Promise<void> {

@@ -25,7 +25,7 @@ import {
   sendJson,
   type Listening,
 } from '../../lib/http.ts';
-import type { SubgraphContext, SubgraphDefinition } from './definition.ts';
+import type { AnyTables, SubgraphContext, SubgraphDefinition } from './definition.ts';
 import { applyFieldPolicy } from './field-policy.ts';
 import { migrate } from './migrate.ts';
 import { seedStateMigration } from './seeding.ts';
@@ -46,8 +46,14 @@ export interface RunningSubgraph extends Listening {
 }
 
 /** The department's schema with every guarded field behind the policy. */
-export function buildSchema(definition: SubgraphDefinition, policy = new Policy(CATALOGUE)): GraphQLSchema {
-  const schema = buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as never });
+export function buildSchema(
+  definition: SubgraphDefinition,
+  policy = new Policy(CATALOGUE),
+): GraphQLSchema {
+  const schema = buildSubgraphSchema({
+    typeDefs: definition.typeDefs,
+    resolvers: definition.resolvers as never,
+  });
   applyFieldPolicy(schema, policy);
   return schema;
 }
@@ -62,13 +68,16 @@ const unauthenticated = {
 };
 
 /** Creates the department's tables (runtime tables first). */
-export async function prepareDatabase(definition: SubgraphDefinition, database: Database<any>) {
-  await migrate(database.db, { '0000_seed_state': seedStateMigration, ...definition.migrations });
+export async function prepareDatabase(
+  definition: SubgraphDefinition,
+  database: Database<AnyTables>,
+) {
+  await migrate(database, { '0000_seed_state': seedStateMigration, ...definition.migrations });
 }
 
 export async function startSubgraph(
   definition: SubgraphDefinition,
-  database: Database<any>,
+  database: Database<AnyTables>,
   options: SubgraphServerOptions,
 ): Promise<RunningSubgraph> {
   const schema = buildSchema(definition, options.policy);
@@ -86,16 +95,21 @@ export async function startSubgraph(
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', subgraph: definition.name });
+      if (url.pathname === '/healthz')
+        return sendJson(res, 200, { status: 'ok', subgraph: definition.name });
       if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
       if (req.method !== 'POST') return sendJson(res, 405, unauthenticated, { allow: 'POST' });
       const body = parseJsonBody(await readBody(req, maxBodyBytes)) as
-        | { query?: unknown; extensions?: { accessContext?: unknown } }
-        | undefined;
+        { query?: unknown; extensions?: { accessContext?: unknown } } | undefined;
       let access;
       try {
         const query = typeof body?.query === 'string' ? body.query : '';
-        access = await verifyAccessContext(body?.extensions?.accessContext, definition.name, query, options.accessKeys);
+        access = await verifyAccessContext(
+          body?.extensions?.accessContext,
+          definition.name,
+          query,
+          options.accessKeys,
+        );
       } catch (error) {
         if (error instanceof AccessContextError) return sendJson(res, 401, unauthenticated);
         throw error;
@@ -104,15 +118,25 @@ export async function startSubgraph(
       await executeGraphQL(req, res, {
         server,
         body,
-        context: async () => ({ loaders: definition.createLoaders(database.db), requestId, access }),
+        context: async () => ({
+          loaders: definition.createLoaders(database.db),
+          requestId,
+          access,
+        }),
       });
     })().catch((error: unknown) => {
       if (res.headersSent) return res.destroy();
       if (error instanceof BadJsonError) return sendJson(res, 400, badJsonResponse);
       if (error instanceof BodyTooLargeError) {
-        return sendJson(res, 413, { errors: [{ message: error.message, extensions: { code: 'BAD_USER_INPUT' } }] });
+        return sendJson(res, 413, {
+          errors: [{ message: error.message, extensions: { code: 'BAD_USER_INPUT' } }],
+        });
       }
-      sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      sendJson(res, 500, {
+        errors: [
+          { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        ],
+      });
     });
   };
 

@@ -15,7 +15,12 @@ export const testGatewayKeys = await generateKeyPair('EdDSA');
 export function accessFor(overrides: Partial<AccessContext> = {}): AccessContext {
   return {
     requestId: 'test-request',
-    caller: { sub: 'test-client', dept: 'civil-affairs', kind: 'department', roles: ['caseworker'] },
+    caller: {
+      sub: 'test-client',
+      dept: 'civil-affairs',
+      kind: 'department',
+      roles: ['caseworker'],
+    },
     operator: 'officer-1',
     grants: [],
     rejected: [],
@@ -52,7 +57,9 @@ export async function subgraphGql(
   access: AccessContext | null = fullAccess(),
 ): Promise<GraphQLResult> {
   const extensions = access
-    ? { accessContext: await signAccessContext(access, subgraph, query, testGatewayKeys.privateKey) }
+    ? {
+        accessContext: await signAccessContext(access, subgraph, query, testGatewayKeys.privateKey),
+      }
     : {};
   const response = await fetch(url, {
     method: 'POST',

@@ -1,5 +1,9 @@
 /** Headers for callers of a test platform, signed with its development keys. */
-import { issueConsentToken, issueDepartmentToken, type ConsentTokenOptions } from '../../lib/identity/dev-tokens.ts';
+import {
+  issueConsentToken,
+  issueDepartmentToken,
+  type ConsentTokenOptions,
+} from '../../lib/identity/dev-tokens.ts';
 
 export interface CallerSpec {
   dept: string;
@@ -10,7 +14,10 @@ export interface CallerSpec {
   roles?: string[];
 }
 
-export async function headersFor(dataDir: string, spec: CallerSpec): Promise<Record<string, string>> {
+export async function headersFor(
+  dataDir: string,
+  spec: CallerSpec,
+): Promise<Record<string, string>> {
   const headers: Record<string, string> = {
     authorization: `Bearer ${await issueDepartmentToken(dataDir, { dept: spec.dept, ...(spec.roles ? { roles: spec.roles } : {}) })}`,
   };

@@ -29,7 +29,8 @@ export function testStorage(databaseUrl?: string): TestStorage {
     cleanup: async () => {
       rmSync(dataDir, { recursive: true, force: true });
       if (databaseUrl) {
-        for (const s of SUBGRAPHS) await dropPostgresSchema(databaseUrl, `${databasePrefix}${s.name}`);
+        for (const s of SUBGRAPHS)
+          await dropPostgresSchema(databaseUrl, `${databasePrefix}${s.name}`);
       }
     },
   };
@@ -71,7 +72,8 @@ export async function startTestPlatform(
 
 export interface GraphQLResult {
   status: number;
-  body: { data?: any; errors?: { message: string; path?: (string | number)[]; extensions?: any }[] };
+  /** The parsed GraphQL response; tests assert its shape. */
+  body: any;
   text: string;
 }
 

@@ -5,7 +5,8 @@
  */
 import net from 'node:net';
 
-export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const POSTGRES_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 function reachable(url: string, defaultPort: number): Promise<boolean> {
@@ -31,7 +32,9 @@ async function availability(name: string, url: string, port: number): Promise<st
   if (process.env.REQUIRE_SERVICES === '1') {
     throw new Error(`${reason}, and REQUIRE_SERVICES=1 requires it`);
   }
-  console.warn(`SKIPPED: ${reason}; its tests are skipped (set TEST_${name === 'PostgreSQL' ? 'DATABASE' : 'REDIS'}_URL to point elsewhere)`);
+  console.warn(
+    `SKIPPED: ${reason}; its tests are skipped (set TEST_${name === 'PostgreSQL' ? 'DATABASE' : 'REDIS'}_URL to point elsewhere)`,
+  );
   return undefined;
 }
 

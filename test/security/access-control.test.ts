@@ -5,7 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, base64url, exportJWK, generateKeyPair } from 'jose';
 import { readFileSync } from 'node:fs';
-import { DEV_AUDIENCE, DEV_CONSENT_ISSUER, DEV_IDP_ISSUER, devKeyFiles } from '../../lib/identity/dev-keys.ts';
+import {
+  DEV_AUDIENCE,
+  DEV_CONSENT_ISSUER,
+  DEV_IDP_ISSUER,
+  devKeyFiles,
+} from '../../lib/identity/dev-keys.ts';
 import { signingKey } from '../../lib/identity/key-sources.ts';
 import type { RunningPlatform } from '../../gateway/platform.ts';
 import { consentFor, headersFor } from '../helpers/callers.ts';
@@ -20,7 +25,10 @@ const QUERY = `query H($id: ID!) {
   }
 }`;
 
-function codeAt(body: { errors?: { path?: (string | number)[]; extensions?: any }[] }, path: string) {
+function codeAt(
+  body: { errors?: { path?: (string | number)[]; extensions?: any }[] },
+  path: string,
+) {
   return body.errors?.find((e) => e.path?.join('.') === path)?.extensions?.code;
 }
 
@@ -43,11 +51,30 @@ describe('access control at the gateway', () => {
     storage = testStorage();
     platform = await startTestPlatform(storage);
     url = platform.gateway.url;
-    const registry = platform.departments.departments.find((d) => d.definition.name === 'household')!.database.db;
+    const registry = platform.departments.departments.find(
+      (d) => d.definition.name === 'household',
+    )!.database.db;
     household = platform.sample!.household;
-    members = await registry.selectFrom('persons').select(['id', 'name', 'birth_date']).where('household_id', '=', household).execute();
-    address = (await registry.selectFrom('households').select('address').where('id', '=', household).executeTakeFirstOrThrow()).address;
-    otherHousehold = (await registry.selectFrom('households').select('id').where('id', '!=', household).limit(1).executeTakeFirstOrThrow()).id;
+    members = await registry
+      .selectFrom('persons')
+      .select(['id', 'name', 'birth_date'])
+      .where('household_id', '=', household)
+      .execute();
+    address = (
+      await registry
+        .selectFrom('households')
+        .select('address')
+        .where('id', '=', household)
+        .executeTakeFirstOrThrow()
+    ).address;
+    otherHousehold = (
+      await registry
+        .selectFrom('households')
+        .select('id')
+        .where('id', '!=', household)
+        .limit(1)
+        .executeTakeFirstOrThrow()
+    ).id;
   });
   afterAll(async () => {
     await platform?.close();
@@ -55,7 +82,11 @@ describe('access control at the gateway', () => {
   });
 
   /** No member's name, birth date or the address appears anywhere in the body. */
-  function expectNoGuardedValues(text: string, subjects: Member[] = members, householdShared = false) {
+  function expectNoGuardedValues(
+    text: string,
+    subjects: Member[] = members,
+    householdShared = false,
+  ) {
     for (const m of subjects) {
       expect(text).not.toContain(m.name);
       expect(text).not.toContain(m.birth_date);
@@ -78,18 +109,26 @@ describe('access control at the gateway', () => {
   });
 
   it('serves the household to a caseworker with a consent covering it', async () => {
-    const { body, status } = await gql(url, QUERY, { id: household }, await caseworker([await consent()]));
+    const { body, status } = await gql(
+      url,
+      QUERY,
+      { id: household },
+      await caseworker([await consent()]),
+    );
     expect(status).toBe(200);
     // Health data is outside the dibao purpose: only criticalIllness is withheld.
     expect(body.errors.map((e: any) => [e.path.at(-1), e.extensions.code])).toEqual(
       members.map(() => ['criticalIllness', 'FORBIDDEN']),
     );
     expect(body.data.household.address).toBe(address);
-    expect(body.data.household.members.map((m: { name: string }) => m.name).sort()).toEqual(members.map((m) => m.name).sort());
+    expect(body.data.household.members.map((m: { name: string }) => m.name).sort()).toEqual(
+      members.map((m) => m.name).sort(),
+    );
   });
 
   describe('caller authentication', () => {
-    const idpKey = () => signingKey(devKeyFiles(storage.dataDir, 'idp').privateJwk, { refuseDevKeys: false });
+    const idpKey = () =>
+      signingKey(devKeyFiles(storage.dataDir, 'idp').privateJwk, { refuseDevKeys: false });
     const claims = { dept: 'civil-affairs', roles: ['caseworker'] };
     async function signed(mutate: (jwt: SignJWT) => SignJWT) {
       const { key } = await idpKey();
@@ -113,7 +152,9 @@ describe('access control at the gateway', () => {
       expect(body.data).toBeUndefined();
       expectNoGuardedValues(text);
       // Nothing that helps an attacker: the same message whatever was wrong.
-      expect(body.errors?.[0]?.message).toBe('Authentication required: present a valid department token');
+      expect(body.errors?.[0]?.message).toBe(
+        'Authentication required: present a valid department token',
+      );
     }
 
     it('refuses a missing token', () => expectUnauthenticated(undefined));
@@ -121,7 +162,15 @@ describe('access control at the gateway', () => {
     it('refuses alg none', async () => {
       const header = base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }));
       const payload = base64url.encode(
-        JSON.stringify({ ...claims, iss: DEV_IDP_ISSUER, aud: DEV_AUDIENCE, sub: 'x', jti: 'j', iat: 1, exp: 4102444800 }),
+        JSON.stringify({
+          ...claims,
+          iss: DEV_IDP_ISSUER,
+          aud: DEV_AUDIENCE,
+          sub: 'x',
+          jti: 'j',
+          iat: 1,
+          exp: 4102444800,
+        }),
       );
       await expectUnauthenticated(`Bearer ${header}.${payload}.`);
     });
@@ -138,12 +187,18 @@ describe('access control at the gateway', () => {
         .sign(new TextEncoder().encode(jwks));
       await expectUnauthenticated(`Bearer ${token}`);
     });
-    it('refuses a wrong issuer', async () => expectUnauthenticated(`Bearer ${await signed((j) => j.setIssuer('https://evil.example'))}`));
-    it('refuses a wrong audience', async () => expectUnauthenticated(`Bearer ${await signed((j) => j.setAudience('another-api'))}`));
+    it('refuses a wrong issuer', async () =>
+      expectUnauthenticated(`Bearer ${await signed((j) => j.setIssuer('https://evil.example'))}`));
+    it('refuses a wrong audience', async () =>
+      expectUnauthenticated(`Bearer ${await signed((j) => j.setAudience('another-api'))}`));
     it('refuses an expired token', async () =>
-      expectUnauthenticated(`Bearer ${await signed((j) => j.setIssuedAt(1_600_000_000).setExpirationTime(1_600_003_600))}`));
+      expectUnauthenticated(
+        `Bearer ${await signed((j) => j.setIssuedAt(1_600_000_000).setExpirationTime(1_600_003_600))}`,
+      ));
     it('refuses a token not valid yet', async () =>
-      expectUnauthenticated(`Bearer ${await signed((j) => j.setNotBefore(Math.floor(Date.now() / 1000) + 3600))}`));
+      expectUnauthenticated(
+        `Bearer ${await signed((j) => j.setNotBefore(Math.floor(Date.now() / 1000) + 3600))}`,
+      ));
     it('refuses a token signed by an unknown key', async () => {
       const { privateKey } = await generateKeyPair('ES256');
       const token = await new SignJWT(claims)
@@ -177,21 +232,39 @@ describe('access control at the gateway', () => {
     });
 
     it('a consent for another purpose is PURPOSE_NOT_ALLOWED at the guarded paths', async () => {
-      const { body, text } = await gql(url, QUERY, { id: household }, await caseworker([await consent({ purpose: 'tekun' })]));
+      const { body, text } = await gql(
+        url,
+        QUERY,
+        { id: household },
+        await caseworker([await consent({ purpose: 'tekun' })]),
+      );
       expect(body.data.household.members).toBeNull();
       expect(codeAt(body, 'household.members')).toBe('PURPOSE_NOT_ALLOWED');
       expectNoGuardedValues(text);
     });
 
     it('a consent granted to another department is CONSENT_INVALID at the guarded paths', async () => {
-      const { body, text } = await gql(url, QUERY, { id: household }, await caseworker([await consent({ grantees: ['housing'] })]));
+      const { body, text } = await gql(
+        url,
+        QUERY,
+        { id: household },
+        await caseworker([await consent({ grantees: ['housing'] })]),
+      );
       expect(codeAt(body, 'household.members')).toBe('CONSENT_INVALID');
       expectNoGuardedValues(text);
     });
 
     it('a consent signed by a department key, not the consent authority, rejects the request', async () => {
-      const { key } = await signingKey(devKeyFiles(storage.dataDir, 'idp').privateJwk, { refuseDevKeys: false });
-      const forged = await new SignJWT({ hh: household, subjects: members.map((m) => m.id), grantees: ['civil-affairs'], purpose: 'dibao', categories: ['identity', 'household'] })
+      const { key } = await signingKey(devKeyFiles(storage.dataDir, 'idp').privateJwk, {
+        refuseDevKeys: false,
+      });
+      const forged = await new SignJWT({
+        hh: household,
+        subjects: members.map((m) => m.id),
+        grantees: ['civil-affairs'],
+        purpose: 'dibao',
+        categories: ['identity', 'household'],
+      })
         .setProtectedHeader({ alg: 'ES256', typ: 'consent+jwt' })
         .setIssuer(DEV_CONSENT_ISSUER)
         .setSubject(members[0]!.id)
@@ -200,7 +273,12 @@ describe('access control at the gateway', () => {
         .setNotBefore('0s')
         .setExpirationTime('1h')
         .sign(key);
-      const { status, body, text } = await gql(url, QUERY, { id: household }, await caseworker([forged]));
+      const { status, body, text } = await gql(
+        url,
+        QUERY,
+        { id: household },
+        await caseworker([forged]),
+      );
       expect(status).toBe(403);
       expect(body.errors?.[0]?.extensions?.code).toBe('CONSENT_INVALID');
       expect(body.data).toBeUndefined();
@@ -208,8 +286,17 @@ describe('access control at the gateway', () => {
     });
 
     it('an expired consent is CONSENT_EXPIRED at the guarded paths', async () => {
-      const { key } = await signingKey(devKeyFiles(storage.dataDir, 'consent-authority').privateJwk, { refuseDevKeys: false });
-      const expired = await new SignJWT({ hh: household, subjects: members.map((m) => m.id), grantees: ['civil-affairs'], purpose: 'dibao', categories: ['identity', 'household'] })
+      const { key } = await signingKey(
+        devKeyFiles(storage.dataDir, 'consent-authority').privateJwk,
+        { refuseDevKeys: false },
+      );
+      const expired = await new SignJWT({
+        hh: household,
+        subjects: members.map((m) => m.id),
+        grantees: ['civil-affairs'],
+        purpose: 'dibao',
+        categories: ['identity', 'household'],
+      })
         .setProtectedHeader({ alg: 'ES256', typ: 'consent+jwt' })
         .setIssuer(DEV_CONSENT_ISSUER)
         .setSubject(members[0]!.id)
@@ -228,7 +315,9 @@ describe('access control at the gateway', () => {
       const partial = await consent({ subjects: [covered!.id] });
       const { body, text } = await gql(url, QUERY, { id: household }, await caseworker([partial]));
       expect(codeAt(body, 'household.members')).toBeUndefined();
-      const byId = new Map(body.data.household.members.map((m: any, i: number) => [m.id, { ...m, index: i }]));
+      const byId = new Map(
+        body.data.household.members.map((m: any, i: number) => [m.id, { ...m, index: i }]),
+      );
       expect((byId.get(covered!.id) as any).name).toBe(covered!.name);
       expect((byId.get(covered!.id) as any).birthDate).toBe(covered!.birth_date);
       for (const m of others) {
@@ -259,9 +348,17 @@ describe('access control at the gateway', () => {
       const token = await consent({ id: `revoke-me-${Date.now()}` });
       const ok = await gql(url, QUERY, { id: household }, await caseworker([token]));
       expect(ok.body.data.household.address).toBe(address);
-      const authority = await headersFor(storage.dataDir, { dept: 'consent-authority', operator: null });
+      const authority = await headersFor(storage.dataDir, {
+        dept: 'consent-authority',
+        operator: null,
+      });
       const id = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).jti;
-      const revoked = await gql(url, `mutation($id: ID!) { revokeConsent(id: $id, reason: "citizen withdrew") { consentId revokedBy } }`, { id }, authority);
+      const revoked = await gql(
+        url,
+        `mutation($id: ID!) { revokeConsent(id: $id, reason: "citizen withdrew") { consentId revokedBy } }`,
+        { id },
+        authority,
+      );
       expect(revoked.body.errors).toBeUndefined();
       expect(revoked.body.data.revokeConsent.consentId).toBe(id);
       const after = await gql(url, QUERY, { id: household }, await caseworker([token]));
@@ -270,7 +367,12 @@ describe('access control at the gateway', () => {
     });
 
     it('only the consent authority may revoke', async () => {
-      const { body } = await gql(url, `mutation { revokeConsent(id: "x-1", reason: "because") { consentId } }`, {}, await caseworker([]));
+      const { body } = await gql(
+        url,
+        `mutation { revokeConsent(id: "x-1", reason: "because") { consentId } }`,
+        {},
+        await caseworker([]),
+      );
       expect(body.data.revokeConsent).toBeNull();
       expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
     });
@@ -285,7 +387,12 @@ describe('access control at the gateway', () => {
     });
 
     it('person-level reads need X-Operator-Id', async () => {
-      const headers = await headersFor(storage.dataDir, { dept: 'civil-affairs', purpose: 'dibao', operator: null, consents: [await consent()] });
+      const headers = await headersFor(storage.dataDir, {
+        dept: 'civil-affairs',
+        purpose: 'dibao',
+        operator: null,
+        consents: [await consent()],
+      });
       const { status, body, text } = await gql(url, QUERY, { id: household }, headers);
       expect(status).toBe(400);
       expect(body.errors[0].extensions.code).toBe('OPERATOR_REQUIRED');
@@ -293,7 +400,10 @@ describe('access control at the gateway', () => {
     });
 
     it('emergency access without a reason is REASON_REQUIRED', async () => {
-      const headers = await headersFor(storage.dataDir, { dept: 'emergency-management', purpose: 'emergency' });
+      const headers = await headersFor(storage.dataDir, {
+        dept: 'emergency-management',
+        purpose: 'emergency',
+      });
       const { status, body, text } = await gql(url, QUERY, { id: household }, headers);
       expect(status).toBe(400);
       expect(body.errors[0].extensions.code).toBe('REASON_REQUIRED');
@@ -301,20 +411,30 @@ describe('access control at the gateway', () => {
     });
 
     it('emergency access with a reason reaches only the categories the catalogue allows', async () => {
-      const headers = await headersFor(storage.dataDir, { dept: 'emergency-management', purpose: 'emergency', reason: '台风转移安置：核实住户' });
+      const headers = await headersFor(storage.dataDir, {
+        dept: 'emergency-management',
+        purpose: 'emergency',
+        reason: '台风转移安置：核实住户',
+      });
       const { body } = await gql(url, QUERY, { id: household }, headers);
       expect(body.data.household.address).toBe(address);
       expect(body.data.household.members[0].name).toBeTruthy();
       expect(body.data.household.members[0].medicalInsurance).not.toBeNull();
       expect(body.data.household.members[0].properties).toBeNull();
       expect(body.data.household.members[0].criticalIllness).toBeNull();
-      const denied = body.errors.filter((e: any) => e.path.at(-1) === 'properties' || e.path.at(-1) === 'criticalIllness');
+      const denied = body.errors.filter(
+        (e: any) => e.path.at(-1) === 'properties' || e.path.at(-1) === 'criticalIllness',
+      );
       expect(denied.length).toBe(2 * members.length);
       expect(new Set(denied.map((e: any) => e.extensions.code))).toEqual(new Set(['FORBIDDEN']));
     });
 
     it('an analyst asking for a person-level field is FORBIDDEN', async () => {
-      const headers = await headersFor(storage.dataDir, { dept: 'analytics', purpose: 'statistics', operator: null });
+      const headers = await headersFor(storage.dataDir, {
+        dept: 'analytics',
+        purpose: 'statistics',
+        operator: null,
+      });
       const { body, text } = await gql(url, QUERY, { id: household }, headers);
       expect(body.data?.household ?? null).toBeNull();
       expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
@@ -323,11 +443,24 @@ describe('access control at the gateway', () => {
     });
 
     it('masks names for a department whose purpose does not cover identity for the subject', async () => {
-      const headers = await headersFor(storage.dataDir, { dept: 'housing', purpose: 'housing-assistance' });
-      const { body, text } = await gql(url, `query($id: ID!) { household(id: $id) { members { id name } address } }`, { id: household }, headers);
+      const headers = await headersFor(storage.dataDir, {
+        dept: 'housing',
+        purpose: 'housing-assistance',
+      });
+      const { body, text } = await gql(
+        url,
+        `query($id: ID!) { household(id: $id) { members { id name } address } }`,
+        { id: household },
+        headers,
+      );
       // No consent: the household's members are not listed, but a direct lookup shows masked names.
       expect(body.data.household.members).toBeNull();
-      const person = await gql(url, `query($id: ID!) { person(id: $id) { name } }`, { id: members[0]!.id }, headers);
+      const person = await gql(
+        url,
+        `query($id: ID!) { person(id: $id) { name } }`,
+        { id: members[0]!.id },
+        headers,
+      );
       const masked = person.body.data.person.name as string;
       expect(masked).not.toBe(members[0]!.name);
       expect(masked[0]).toBe(members[0]!.name[0]);
@@ -343,14 +476,22 @@ describe('access control at the gateway', () => {
       const response = await fetch(housing, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables: { r: [{ __typename: 'Person', id: members[0]!.id }] }, extensions }),
+        body: JSON.stringify({
+          query,
+          variables: { r: [{ __typename: 'Person', id: members[0]!.id }] },
+          extensions,
+        }),
       });
       expect(response.status).toBe(401);
       const body = await response.json();
       expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
       expect(body.data).toBeUndefined();
     }
-    const sdl = await fetch(housing, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
+    const sdl = await fetch(housing, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ _service { sdl } }' }),
+    });
     expect(sdl.status).toBe(401);
     void exportJWK;
   });

@@ -11,13 +11,13 @@ import {
   type SynthHousehold,
 } from '../../subgraphs/runtime/seed/population.ts';
 import {
-  gql,
   launchTestDepartments,
   testStorage,
   TEST_HOUSEHOLDS,
   TEST_SEED,
   type TestStorage,
 } from '../helpers/platform.ts';
+import { accessFor, subgraphGql } from '../helpers/access.ts';
 import { postgresUrl } from '../helpers/services.ts';
 
 const LOSS = {
@@ -141,6 +141,7 @@ function departmentSuite(label: string, databaseUrl?: string) {
     const catalogue = disasterCatalogue(TEST_SEED);
     const expected = recordsOf(population(TEST_HOUSEHOLDS), catalogue);
     const damaged = expected.filter((r) => r.damage.length > 0);
+    const spared = expected.find((r) => r.damage.length === 0)!;
 
     beforeAll(async () => {
       storage = testStorage(databaseUrl);
@@ -167,11 +168,12 @@ function departmentSuite(label: string, databaseUrl?: string) {
       const db = launched.departments[0]!.database;
       const representations = [
         ...damaged.map((r) => ({ __typename: 'Household', id: r.h.id })),
-        { __typename: 'Household', id: '440000000000000' },
+        { __typename: 'Household', id: spared.h.id },
       ];
       const before = db.statementCount;
-      const { body } = await gql(
+      const { body } = await subgraphGql(
         url,
+        'disaster',
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on Household { id
           disasterDamage { severity estimatedLoss houseDamaged assessedOn event { id kind prefecture prefectureName } }
           reliefReceived { kind amount paidOn event { id } } } } }`,
@@ -195,7 +197,7 @@ function departmentSuite(label: string, databaseUrl?: string) {
         expect(days).toEqual([...days].sort().reverse());
       });
       expect(entities.at(-1)).toEqual({
-        id: '440000000000000',
+        id: spared.h.id,
         disasterDamage: [],
         reliefReceived: [],
       });
@@ -205,8 +207,9 @@ function departmentSuite(label: string, databaseUrl?: string) {
       const db = launched.departments[0]!.database;
       const ids = catalogue.slice(0, 6).map((e) => e.id);
       const before = db.statementCount;
-      const { body } = await gql(
+      const { body } = await subgraphGql(
         url,
+        'disaster',
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on DisasterEvent { id kind name startedOn responseLevel } } }`,
         { r: [...ids, 'DE-1999-0001'].map((id) => ({ __typename: 'DisasterEvent', id })) },
       );
@@ -217,8 +220,9 @@ function departmentSuite(label: string, databaseUrl?: string) {
     });
 
     it('lists events of one prefecture and period, newest first', async () => {
-      const { body } = await gql(
+      const { body } = await subgraphGql(
         url,
+        'disaster',
         `{ disasterEvents(prefecture: "440800", from: "2022-01-01", to: "2024-12-31", first: 100) { id prefecture startedOn endedOn } }`,
       );
       expect(body.errors).toBeUndefined();
@@ -232,7 +236,11 @@ function departmentSuite(label: string, databaseUrl?: string) {
         .map((e) => e.id)
         .reverse();
       expect(body.data.disasterEvents.map((e: { id: string }) => e.id)).toEqual(want);
-      const { body: newest } = await gql(url, `{ disasterEvents { id startedOn } }`);
+      const { body: newest } = await subgraphGql(
+        url,
+        'disaster',
+        `{ disasterEvents { id startedOn } }`,
+      );
       expect(newest.data.disasterEvents).toHaveLength(20);
       expect(newest.data.disasterEvents[0].id).toBe(catalogue.at(-1)!.id);
     });
@@ -242,7 +250,7 @@ function departmentSuite(label: string, databaseUrl?: string) {
 departmentSuite('SQLite');
 describe.skipIf(!postgresUrl)('on PostgreSQL', () => departmentSuite('PostgreSQL', postgresUrl));
 
-describe('disaster subgraph input checks', () => {
+describe('disaster subgraph access and input checks', () => {
   let storage: TestStorage;
   let launched: LaunchedDepartments;
   beforeAll(async () => {
@@ -263,8 +271,30 @@ describe('disaster subgraph input checks', () => {
     ['first = 0', '{ disasterEvents(first: 0) { id } }'],
     ['first = 101', '{ disasterEvents(first: 101) { id } }'],
   ])('rejects %s with BAD_USER_INPUT', async (_, query) => {
-    const { body } = await gql(launched.urls.disaster!, query);
+    const { body } = await subgraphGql(launched.urls.disaster!, 'disaster', query);
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(body.data?.disasterEvents ?? null).toBeNull();
+  });
+
+  it('shares events openly but household damage only under a consent', async () => {
+    const url = launched.urls.disaster!;
+    const { body: events } = await subgraphGql(
+      url,
+      'disaster',
+      '{ disasterEvents(first: 3) { id } }',
+      {},
+      accessFor(),
+    );
+    expect(events.errors).toBeUndefined();
+    expect(events.data.disasterEvents).toHaveLength(3);
+    const { body } = await subgraphGql(
+      url,
+      'disaster',
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Household { id disasterDamage { severity } } } }',
+      { r: [{ __typename: 'Household', id: population(1)[0]!.id }] },
+      accessFor({ purpose: 'tekun' }),
+    );
+    expect(body.errors?.[0]?.extensions?.code).toBe('CONSENT_REQUIRED');
+    expect(body.data._entities[0].disasterDamage).toBeNull();
   });
 });

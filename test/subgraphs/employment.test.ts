@@ -14,8 +14,8 @@ import {
   type SynthHousehold,
   type SynthPerson,
 } from '../../subgraphs/runtime/seed/population.ts';
+import { accessFor, fullAccess, subgraphGql } from '../helpers/access.ts';
 import {
-  gql,
   launchTestDepartments,
   TEST_HOUSEHOLDS,
   TEST_SEED,
@@ -57,8 +57,14 @@ function employmentSuite(label: string, databaseUrl?: string) {
     let launched: LaunchedDepartments;
     let url: string;
 
-    const entities = async (representations: unknown[]) => {
-      const { body } = await gql(url, ENTITIES, { r: representations });
+    const entities = async (representations: unknown[], access = fullAccess()) => {
+      const { body } = await subgraphGql(
+        url,
+        'employment',
+        ENTITIES,
+        { r: representations },
+        access,
+      );
       return body;
     };
     const statements = () => launched.departments[0]!.database.statementCount;
@@ -183,19 +189,31 @@ function employmentSuite(label: string, databaseUrl?: string) {
     });
 
     it('answers references it holds nothing on with empty records, not null entities', async () => {
-      const body = await entities([
-        personRef('11010519491231002X'),
-        { __typename: 'Household', id: '440106999999999', members: [] },
-      ]);
+      const stranger = { id: '11010519491231002X', household: '440106999999999' };
+      const access = accessFor({
+        purpose: 'tekun',
+        grants: [
+          {
+            id: 'consent-stranger',
+            household: stranger.household,
+            subjects: [stranger.id],
+            categories: ['employment', 'income'],
+          },
+        ],
+      });
+      const body = await entities(
+        [personRef(stranger.id), { __typename: 'Household', id: stranger.household, members: [] }],
+        access,
+      );
       expect(body.errors).toBeUndefined();
       expect(body.data._entities).toEqual([
         {
-          id: '11010519491231002X',
+          id: stranger.id,
           employment: null,
           unemploymentRegistration: null,
           socialInsurance: null,
         },
-        { id: '440106999999999', zeroEmployment: false, employedMembers: 0 },
+        { id: stranger.household, zeroEmployment: false, employedMembers: 0 },
       ]);
     });
 
@@ -219,7 +237,8 @@ function employmentSuite(label: string, databaseUrl?: string) {
       expect(sample.map((h) => householdRecords(h, TEST_SEED))).toEqual(expected);
       const db = launched.departments[0]!.database.db;
       const ids = sample.flatMap((h) => h.members.map((m) => m.id));
-      const byId = (rows: { person_id: string }[]) =>
+      type Keyed = { person_id: string };
+      const byId = (rows: Keyed[]) =>
         [...rows].sort((a, b) => a.person_id.localeCompare(b.person_id));
       const tables = {
         employment: 'employment_records',
@@ -227,12 +246,12 @@ function employmentSuite(label: string, databaseUrl?: string) {
         insurance: 'social_insurance',
       } as const;
       for (const [key, table] of Object.entries(tables) as [keyof typeof tables, string][]) {
-        const stored = await db
+        const stored = (await db
           .selectFrom(table)
           .selectAll()
           .where('person_id', 'in', ids)
-          .execute();
-        expect(byId(stored)).toEqual(byId(expected.flatMap((r) => r[key])));
+          .execute()) as Keyed[];
+        expect(byId(stored)).toEqual(byId(expected.flatMap((r): Keyed[] => r[key])));
       }
     });
   });

@@ -6,8 +6,10 @@ import {
   type SynthPerson,
 } from '../../subgraphs/runtime/seed/population.ts';
 import { medicalRecords } from '../../subgraphs/medical/seed.ts';
+import type { AccessContext } from '../../schema/access.ts';
+import { CATALOGUE } from '../../schema/catalogue.ts';
+import { fullAccess, subgraphGql } from '../helpers/access.ts';
 import {
-  gql,
   launchTestDepartments,
   testStorage,
   TEST_HOUSEHOLDS,
@@ -19,6 +21,22 @@ import { postgresUrl } from '../helpers/services.ts';
 const POPULATION: SynthHousehold[] = new PopulationGenerator(TEST_SEED).take(TEST_HOUSEHOLDS);
 const MEMBERS = POPULATION.flatMap((h) => h.members.map((person) => ({ household: h, person })));
 const UNKNOWN_ID = '11010519491231002X';
+
+/** A tekun review whose consents also cover someone the bureau does not know. */
+function reviewAccess(): AccessContext {
+  const review = fullAccess();
+  const stranger = {
+    id: 'consent-stranger',
+    household: '440106000000001',
+    subjects: [UNKNOWN_ID],
+    categories: CATALOGUE.purposes.tekun!.categories,
+  };
+  return { ...review, grants: [...review.grants, stranger] };
+}
+
+function medicalGql(url: string, query: string, variables: Record<string, unknown> = {}) {
+  return subgraphGql(url, 'medical', query, variables, reviewAccess());
+}
 
 const PERSON_FIELDS = `id criticalIllness
   medicalInsurance { scheme status insuredSince premiumSubsidy { kind annualAmount year } }
@@ -52,7 +70,7 @@ interface MedicalPerson {
 }
 
 async function entities(url: string, ids: string[]): Promise<MedicalPerson[]> {
-  const { body } = await gql(
+  const { body } = await medicalGql(
     url,
     `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${PERSON_FIELDS} } } }
     ${SUMMARY_FRAGMENT}`,
@@ -267,13 +285,13 @@ describe('medical subgraph', () => {
     const id = MEMBERS[0]!.person.id;
     const query = `query($r: [_Any!]!, $m: Int) { _entities(representations: $r) {
       ... on Person { medicalExpenses(months: $m) { fromMonth toMonth } } } }`;
-    const { body } = await gql(url, query, { r: [{ __typename: 'Person', id }], m: 1 });
+    const { body } = await medicalGql(url, query, { r: [{ __typename: 'Person', id }], m: 1 });
     expect(body.data._entities[0].medicalExpenses).toEqual({
       fromMonth: '2026-06',
       toMonth: '2026-06',
     });
     for (const m of [0, 37, -1, null]) {
-      const { body: bad } = await gql(url, query, { r: [{ __typename: 'Person', id }], m });
+      const { body: bad } = await medicalGql(url, query, { r: [{ __typename: 'Person', id }], m });
       expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(bad.errors?.[0]?.message).toContain('1 to 36');
       expect(JSON.stringify(bad)).not.toContain(id);

@@ -123,7 +123,8 @@ export class PopulationGenerator {
     this.distributeIncome(random, members, perCapitaIncome);
     const street = `${random.pick(STREET_CHARS)}${random.pick(STREET_CHARS)}`;
     // Dongguan and Zhongshan have no counties: the city name stands alone.
-    const place = county.code === prefecture.code ? prefecture.name : `${prefecture.name}${county.name}`;
+    const place =
+      county.code === prefecture.code ? prefecture.name : `${prefecture.name}${county.name}`;
     const address =
       hukouType === 'rural'
         ? `${place}${street}镇${random.pick(STREET_CHARS)}${random.pick(STREET_CHARS)}村${random.int(1, 12)}组${random.int(1, 80)}号`
@@ -147,7 +148,9 @@ export class PopulationGenerator {
     const single = size === 1;
     const headAge = single ? random.int(22, 92) : random.int(26, 80);
     const headGender = single ? (random.chance(0.5) ? 'male' : 'female') : 'male';
-    const people: SynthPerson[] = [this.person(random, region, 'head', headAge, headGender, surname)];
+    const people: SynthPerson[] = [
+      this.person(random, region, 'head', headAge, headGender, surname),
+    ];
     if (size >= 2) {
       const spouseAge = Math.max(20, headAge + random.int(-6, 3));
       people.push(this.person(random, region, 'spouse', spouseAge, 'female'));
@@ -155,7 +158,9 @@ export class PopulationGenerator {
     for (let k = people.length; k < size; k++) {
       const roll = random.next();
       if (headAge >= 52 && roll < 0.25) {
-        people.push(this.person(random, region, 'grandchild', random.int(0, 14), undefined, surname));
+        people.push(
+          this.person(random, region, 'grandchild', random.int(0, 14), undefined, surname),
+        );
       } else if (headAge <= 55 && roll < 0.4) {
         const age = Math.min(99, headAge + random.int(22, 34));
         people.push(this.person(random, region, 'parent', age, undefined, surname));
@@ -227,7 +232,11 @@ export class PopulationGenerator {
     const hukouFactor = hukou === 'rural' ? 1.4 : 0.8;
     const vulnerable = members.some((m) => m.disability || m.criticalIllness) ? 2.2 : 1;
     const head = members[0]!;
-    if (members.length === 1 && (head.age >= 60 || head.disability) && random.chance(0.12 * areaFactor)) {
+    if (
+      members.length === 1 &&
+      (head.age >= 60 || head.disability) &&
+      random.chance(0.12 * areaFactor)
+    ) {
       return 'tekun';
     }
     const roll = random.next();
@@ -264,12 +273,23 @@ export class PopulationGenerator {
       else if (m.age >= 60) m.work = random.chance(0.7) ? 'retired' : 'unable';
       else if (m.disability || m.criticalIllness) m.work = 'unable';
       else if (random.chance(0.06)) m.work = 'unemployed';
-      else m.work = random.weighted([['employed', 70], ['flexible', 18], ['farmer', 12]] as const);
-      if (m.work === 'employed' || m.work === 'flexible' || m.work === 'farmer' || m.work === 'retired') {
+      else
+        m.work = random.weighted([
+          ['employed', 70],
+          ['flexible', 18],
+          ['farmer', 12],
+        ] as const);
+      if (
+        m.work === 'employed' ||
+        m.work === 'flexible' ||
+        m.work === 'farmer' ||
+        m.work === 'retired'
+      ) {
         earners.push(m);
       }
     }
-    if (earners.length === 0) return;
+    // No one works: the income is transfers, family support or rent, attributed to the head.
+    if (earners.length === 0) earners.push(members[0]!);
     const shares = earners.map((m) => (m.work === 'retired' ? 0.5 : 1) * (0.6 + random.next()));
     const sum = shares.reduce((a, b) => a + b, 0);
     earners.forEach((m, i) => (m.monthlyIncome = Math.round((total * shares[i]!) / sum)));

@@ -1,0 +1,24 @@
+/**
+ * An independent reading of the catalogue's rules, written plainly from DESIGN section 5, used to
+ * check the policy and the running platform: may this caller see this category of this subject?
+ */
+import type { AccessContext, Sharing, Subject } from '../../schema/access.ts';
+import { CATALOGUE } from '../../schema/catalogue.ts';
+
+export function catalogueAllows(access: AccessContext, sharing: Sharing, category: string, subject: Subject): boolean {
+  const dept = CATALOGUE.departments[access.caller.dept];
+  const purpose = access.purpose ? CATALOGUE.purposes[access.purpose] : undefined;
+  const deptMayUse = !!purpose && !!dept?.purposes.includes(access.purpose!);
+  if (sharing === 'WRITE') return !!dept?.writes.includes(category);
+  if (sharing === 'AGGREGATE') return deptMayUse && !!purpose!.aggregateOnly;
+  if (access.caller.kind !== 'department' || dept?.kind !== 'department') return false;
+  if (sharing === 'OPEN') return true;
+  if (!deptMayUse || purpose!.aggregateOnly || !purpose!.categories.includes(category)) return false;
+  if (!purpose!.consentRequired) return true;
+  if (access.consentStatus !== 'ok' || !subject) return false;
+  return access.grants.some(
+    (g) =>
+      g.categories.includes(category) &&
+      (subject.kind === 'person' ? g.subjects.includes(subject.id) : g.household === subject.id),
+  );
+}
