@@ -40,6 +40,19 @@ function progressReporter(log: (line: string) => void) {
   };
 }
 
+/** Waits briefly for Redis; the platform still starts without it, failing closed per request. */
+async function redisStatus(store: SharedStore): Promise<string> {
+  for (const deadline = Date.now() + 3000; Date.now() < deadline;) {
+    try {
+      await store.ping();
+      return '  shared store: Redis reachable';
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return '  shared store: Redis NOT reachable; consent-guarded data is refused until it is';
+}
+
 export async function startPlatform(
   config: PlatformConfig,
   options: PlatformOptions = {},
@@ -64,6 +77,7 @@ export async function startPlatform(
   });
   const store = createSharedStore(config.redisUrl);
   try {
+    if (store.kind === 'redis') log(await redisStatus(store));
     if (departments.seeded.length > 0) {
       log(
         `  seeded ${departments.seeded.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`,

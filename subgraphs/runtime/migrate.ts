@@ -3,7 +3,10 @@ import { Migrator, type Migration } from 'kysely';
 import type { Database } from '../../lib/db.ts';
 import type { AnyTables } from './definition.ts';
 
-export async function migrate(database: Database<AnyTables>, migrations: Record<string, Migration>): Promise<void> {
+export async function migrate(
+  database: Database<AnyTables>,
+  migrations: Record<string, Migration>,
+): Promise<void> {
   const migrator = new Migrator({
     db: database.db,
     provider: { getMigrations: async () => migrations },
@@ -13,7 +16,10 @@ export async function migrate(database: Database<AnyTables>, migrations: Record<
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'the migration table';
-    throw new Error(`migration of ${database.name} failed at ${failed}: ${(error as Error).message ?? String(error)}`);
+    const failed =
+      results?.find((r) => r.status === 'Error')?.migrationName ?? 'the migration table';
+    throw new Error(
+      `migration of ${database.name} failed at ${failed}: ${(error as Error).message ?? String(error)}`,
+    );
   }
 }

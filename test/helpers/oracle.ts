@@ -5,7 +5,12 @@
 import type { AccessContext, Sharing, Subject } from '../../schema/access.ts';
 import { CATALOGUE } from '../../schema/catalogue.ts';
 
-export function catalogueAllows(access: AccessContext, sharing: Sharing, category: string, subject: Subject): boolean {
+export function catalogueAllows(
+  access: AccessContext,
+  sharing: Sharing,
+  category: string,
+  subject: Subject,
+): boolean {
   const dept = CATALOGUE.departments[access.caller.dept];
   const purpose = access.purpose ? CATALOGUE.purposes[access.purpose] : undefined;
   const deptMayUse = !!purpose && !!dept?.purposes.includes(access.purpose!);
@@ -13,7 +18,8 @@ export function catalogueAllows(access: AccessContext, sharing: Sharing, categor
   if (sharing === 'AGGREGATE') return deptMayUse && !!purpose!.aggregateOnly;
   if (access.caller.kind !== 'department' || dept?.kind !== 'department') return false;
   if (sharing === 'OPEN') return true;
-  if (!deptMayUse || purpose!.aggregateOnly || !purpose!.categories.includes(category)) return false;
+  if (!deptMayUse || purpose!.aggregateOnly || !purpose!.categories.includes(category))
+    return false;
   if (!purpose!.consentRequired) return true;
   if (access.consentStatus !== 'ok' || !subject) return false;
   return access.grants.some(

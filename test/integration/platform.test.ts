@@ -12,8 +12,13 @@ import { gql, startTestPlatform, testStorage, type TestStorage } from '../helper
 
 /** A caseworker reviewing a tekun case: every category but statistics, with the household's consent. */
 async function reviewer(platform: RunningPlatform, dataDir: string, household: string) {
-  const registry = platform.departments.departments.find((d) => d.definition.name === 'household')!.database.db;
-  const members = await registry.selectFrom('persons').select('id').where('household_id', '=', household).execute();
+  const registry = platform.departments.departments.find((d) => d.definition.name === 'household')!
+    .database.db;
+  const members = await registry
+    .selectFrom('persons')
+    .select('id')
+    .where('household_id', '=', household)
+    .execute();
   const consent = await consentFor(dataDir, {
     household,
     subjects: members.map((m: { id: string }) => m.id),
@@ -24,8 +29,14 @@ async function reviewer(platform: RunningPlatform, dataDir: string, household: s
 }
 
 async function fiveMemberHousehold(platform: RunningPlatform): Promise<string> {
-  const registry = platform.departments.departments.find((d) => d.definition.name === 'household')!.database.db;
-  const row = await registry.selectFrom('households').select('id').where('member_count', '=', 5).orderBy('id').executeTakeFirstOrThrow();
+  const registry = platform.departments.departments.find((d) => d.definition.name === 'household')!
+    .database.db;
+  const row = await registry
+    .selectFrom('households')
+    .select('id')
+    .where('member_count', '=', 5)
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -48,7 +59,12 @@ function suite(driver: string, databaseUrl: string | undefined) {
     });
 
     it('reads one household across all six departments in one query', async () => {
-      const { body, status } = await gql(platform.gateway.url, HOUSEHOLD_QUERY, { id: household }, headers);
+      const { body, status } = await gql(
+        platform.gateway.url,
+        HOUSEHOLD_QUERY,
+        { id: household },
+        headers,
+      );
       expect(status).toBe(200);
       expect(body.errors).toBeUndefined();
       const h = body.data.household;
@@ -69,20 +85,34 @@ function suite(driver: string, databaseUrl: string | undefined) {
     });
 
     it('issues one SQL query per entity type in each department', async () => {
-      const before = new Map(platform.departments.departments.map((d) => [d.definition.name, d.database.statementCount]));
+      const before = new Map(
+        platform.departments.departments.map((d) => [d.definition.name, d.database.statementCount]),
+      );
       const { body } = await gql(platform.gateway.url, HOUSEHOLD_QUERY, { id: household }, headers);
       expect(body.errors).toBeUndefined();
       const { disasterDamage, reliefReceived } = body.data.household;
-      const namesEvents = [...disasterDamage, ...reliefReceived].some((r: { event: unknown }) => r.event);
+      const namesEvents = [...disasterDamage, ...reliefReceived].some(
+        (r: { event: unknown }) => r.event,
+      );
       const used = Object.fromEntries(
-        platform.departments.departments.map((d) => [d.definition.name, d.database.statementCount - before.get(d.definition.name)!]),
+        platform.departments.departments.map((d) => [
+          d.definition.name,
+          d.database.statementCount - before.get(d.definition.name)!,
+        ]),
       );
       // household: the household row and its members; housing: properties by owner, provident
       // funds, housing support; medical: insurance, expenses; employment: employment records,
       // social insurance; disaster: damage, relief, and the events they name; assistance:
       // determinations.
       const disaster = namesEvents ? 3 : 2;
-      expect(used).toEqual({ household: 2, housing: 3, medical: 2, employment: 2, disaster, assistance: 1 });
+      expect(used).toEqual({
+        household: 2,
+        housing: 3,
+        medical: 2,
+        employment: 2,
+        disaster,
+        assistance: 1,
+      });
     });
 
     it('rejects a malformed household number with BAD_USER_INPUT', async () => {
@@ -105,7 +135,12 @@ describe.skipIf(!postgresUrl)('both drivers', () => {
       try {
         const household = await fiveMemberHousehold(platform);
         const headers = await reviewer(platform, storage.dataDir, household);
-        const { body } = await gql(platform.gateway.url, HOUSEHOLD_QUERY, { id: household }, headers);
+        const { body } = await gql(
+          platform.gateway.url,
+          HOUSEHOLD_QUERY,
+          { id: household },
+          headers,
+        );
         answers.push(body);
       } finally {
         await platform.close();

@@ -5,7 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildASTSchema, isNonNullType, parse, type GraphQLField, type GraphQLSchema } from 'graphql';
+import {
+  buildASTSchema,
+  isNonNullType,
+  parse,
+  type GraphQLField,
+  type GraphQLSchema,
+} from 'graphql';
 import { composeSupergraph, readSupergraph, supergraphMembers } from '../../schema/compose.ts';
 import { CATALOGUE } from '../../schema/catalogue.ts';
 import { classificationOf, GUARDED_TYPES } from '../../subgraphs/runtime/field-policy.ts';
@@ -19,7 +25,10 @@ function guardedFields(schema: GraphQLSchema) {
     if (!type || !('getFields' in type)) continue;
     for (const field of Object.values(type.getFields())) {
       if (field.name.startsWith('_')) continue;
-      out.push({ coordinate: `${typeName}.${field.name}`, field: field as GraphQLField<unknown, unknown> });
+      out.push({
+        coordinate: `${typeName}.${field.name}`,
+        field: field as GraphQLField<unknown, unknown>,
+      });
     }
   }
   return out;
@@ -48,7 +57,8 @@ describe('schema contract', () => {
           : classification.category in CATALOGUE.categories;
       if (!known) problems.push(`${coordinate} has unknown category ${classification.category}`);
       const guarded = classification.sharing !== 'OPEN';
-      if (guarded && isNonNullType(field.type)) problems.push(`${coordinate} is guarded but non-null`);
+      if (guarded && isNonNullType(field.type))
+        problems.push(`${coordinate} is guarded but non-null`);
     }
     expect(problems).toEqual([]);
   });
@@ -63,7 +73,9 @@ describe('schema contract', () => {
         for (const field of def.fields) {
           const external = field.directives?.some((d) => d.name.value === 'external');
           const classified = field.directives?.some((d) => d.name.value === 'classified');
-          expect(external || classified, `${name}: ${def.name!.value}.${field.name.value}`).toBe(true);
+          expect(external || classified, `${name}: ${def.name!.value}.${field.name.value}`).toBe(
+            true,
+          );
         }
       }
     }

@@ -17,7 +17,9 @@ describe('GB 11643 identity numbers', () => {
     expect(identityNumberProblem('1101051949123100')).toBe('length');
     expect(identityNumberProblem('11010519491231002Y')).toBe('characters');
     expect(identityNumberProblem('99010519491231002X')).toBe('region');
-    expect(identityNumberProblem(makeIdentityNumber('440106', '19900230', 11).slice(0, 17) + '0')).toBe('birth-date');
+    expect(
+      identityNumberProblem(makeIdentityNumber('440106', '19900230', 11).slice(0, 17) + '0'),
+    ).toBe('birth-date');
     expect(identityNumberProblem('110105194912310021')).toBe('checksum');
   });
 

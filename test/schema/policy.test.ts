@@ -49,7 +49,12 @@ describe('field policy', () => {
         fc.constantFrom(...categories, 'determination', 'consent-revocation'),
         subjectArb,
         (access, sharing, category, subject) => {
-          const decision = policy.decide(access, 'Person.birthDate', { category, sharing }, subject);
+          const decision = policy.decide(
+            access,
+            'Person.birthDate',
+            { category, sharing },
+            subject,
+          );
           expect(decision.allow).toBe(catalogueAllows(access, sharing, category, subject));
         },
       ),
@@ -60,7 +65,12 @@ describe('field policy', () => {
   it('masks an OPEN masked field unless the caller could read its category for the subject', () => {
     fc.assert(
       fc.property(accessArb, subjectArb, (access, subject) => {
-        const decision = policy.decide(access, 'Person.name', { category: 'identity', sharing: 'OPEN' }, subject);
+        const decision = policy.decide(
+          access,
+          'Person.name',
+          { category: 'identity', sharing: 'OPEN' },
+          subject,
+        );
         if (!decision.allow) return;
         const full = catalogueAllows(access, 'CONDITIONAL', 'identity', subject);
         expect(decision.mask).toBe(full ? undefined : 'name');
@@ -75,12 +85,29 @@ describe('field policy', () => {
       caller: { sub: 'c', dept: 'civil-affairs', kind: 'department', roles: [] },
       purpose: 'dibao',
       grants: [],
-      rejected: [{ id: 'c1', household: households[0]!, subjects: [people[0]!], code: ErrorCode.CONSENT_REVOKED }],
+      rejected: [
+        {
+          id: 'c1',
+          household: households[0]!,
+          subjects: [people[0]!],
+          code: ErrorCode.CONSENT_REVOKED,
+        },
+      ],
       consentStatus: 'ok',
     };
-    const onPerson = policy.decide(access, 'Person.birthDate', { category: 'identity', sharing: 'CONDITIONAL' }, { kind: 'person', id: people[0]! });
+    const onPerson = policy.decide(
+      access,
+      'Person.birthDate',
+      { category: 'identity', sharing: 'CONDITIONAL' },
+      { kind: 'person', id: people[0]! },
+    );
     expect(onPerson).toMatchObject({ allow: false, code: 'CONSENT_REVOKED' });
-    const other = policy.decide(access, 'Person.birthDate', { category: 'identity', sharing: 'CONDITIONAL' }, { kind: 'person', id: people[1]! });
+    const other = policy.decide(
+      access,
+      'Person.birthDate',
+      { category: 'identity', sharing: 'CONDITIONAL' },
+      { kind: 'person', id: people[1]! },
+    );
     expect(other).toMatchObject({ allow: false, code: 'CONSENT_REQUIRED' });
   });
 
@@ -93,7 +120,12 @@ describe('field policy', () => {
       rejected: [],
       consentStatus: 'unavailable',
     };
-    const decision = policy.decide(access, 'Person.birthDate', { category: 'identity', sharing: 'CONDITIONAL' }, { kind: 'person', id: people[0]! });
+    const decision = policy.decide(
+      access,
+      'Person.birthDate',
+      { category: 'identity', sharing: 'CONDITIONAL' },
+      { kind: 'person', id: people[0]! },
+    );
     expect(decision).toMatchObject({ allow: false, code: 'CONSENT_STATUS_UNAVAILABLE' });
   });
 });

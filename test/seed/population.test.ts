@@ -47,7 +47,8 @@ describe('synthetic population', () => {
     const mean = people.length / households.length;
     expect(mean).toBeGreaterThan(2.3);
     expect(mean).toBeLessThan(3.3);
-    const share = (need: string) => households.filter((h) => h.need === need).length / households.length;
+    const share = (need: string) =>
+      households.filter((h) => h.need === need).length / households.length;
     expect(share('dibao')).toBeGreaterThan(0.01);
     expect(share('dibao')).toBeLessThan(0.08);
     expect(share('tekun')).toBeGreaterThan(0);
@@ -56,20 +57,27 @@ describe('synthetic population', () => {
 
   it('follows the standards: dibao below the standard, low-income up to 1.5x, others above', () => {
     for (const h of households) {
-      if (h.need === 'dibao' || h.need === 'tekun') expect(h.perCapitaIncome).toBeLessThan(h.dibaoStandard);
+      if (h.need === 'dibao' || h.need === 'tekun')
+        expect(h.perCapitaIncome).toBeLessThan(h.dibaoStandard);
       else if (h.need === 'low-income') {
         expect(h.perCapitaIncome).toBeGreaterThan(h.dibaoStandard);
         expect(h.perCapitaIncome).toBeLessThanOrEqual(h.dibaoStandard * 1.5);
       } else expect(h.perCapitaIncome).toBeGreaterThan(h.dibaoStandard * 1.5);
       const total = h.members.reduce((sum, m) => sum + m.monthlyIncome, 0);
-      expect(Math.abs(total - h.perCapitaIncome * h.members.length)).toBeLessThanOrEqual(h.members.length);
+      expect(Math.abs(total - h.perCapitaIncome * h.members.length)).toBeLessThanOrEqual(
+        h.members.length,
+      );
     }
   });
 
   it('makes the Pearl River Delta richer than the east, west and north', () => {
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const prd = households.filter((h) => h.prefecture.area === 'prd' && !h.need).map((h) => h.perCapitaIncome);
-    const rest = households.filter((h) => h.prefecture.area !== 'prd' && !h.need).map((h) => h.perCapitaIncome);
+    const prd = households
+      .filter((h) => h.prefecture.area === 'prd' && !h.need)
+      .map((h) => h.perCapitaIncome);
+    const rest = households
+      .filter((h) => h.prefecture.area !== 'prd' && !h.need)
+      .map((h) => h.perCapitaIncome);
     expect(median(prd)).toBeGreaterThan(median(rest) * 1.4);
   });
 });
