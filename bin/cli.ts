@@ -30,9 +30,9 @@ export function config(): PlatformConfig {
   }
 }
 
-/** Development identity commands refuse to run in production. */
-export function developmentOnly(cfg: PlatformConfig, command: string): void {
-  if (cfg.env === 'production') {
+/** Development identity commands refuse to run in production (checked before anything else). */
+export function developmentOnly(command: string): void {
+  if (process.env.NODE_ENV === 'production') {
     fail(`${command} prints development credentials and refuses to run with NODE_ENV=production`);
   }
 }

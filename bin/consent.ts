@@ -23,8 +23,8 @@ const { values } = parse(
   },
   usage,
 );
+developmentOnly('npm run consent');
 const cfg = config();
-developmentOnly(cfg, 'npm run consent');
 if (!values.household || !values.grantee || !values.purpose) fail(`usage: ${usage}`);
 const purpose = CATALOGUE.purposes[values.purpose];
 if (!purpose)

@@ -8,8 +8,8 @@ const { values, positionals } = parse(
   { role: { type: 'string', multiple: true }, sub: { type: 'string' }, ttl: { type: 'string' } },
   usage,
 );
+developmentOnly('npm run token');
 const cfg = config();
-developmentOnly(cfg, 'npm run token');
 const dept = positionals[0];
 if (!dept || positionals.length > 1) fail(`usage: ${usage}`);
 const citizen = values.role?.includes('citizen');

@@ -40,6 +40,24 @@ function progressReporter(log: (line: string) => void) {
   };
 }
 
+/** The banner's first query: real ids, and the commands that make the headers. */
+function firstSteps(url: string, sample: SampleHousehold): string {
+  const body = JSON.stringify({
+    query: 'query($id: ID!) { household(id: $id) { address members { name relationToHead } } }',
+    variables: { id: sample.household },
+  });
+  return [
+    `Explorer: open ${url} in a browser and pick an "Act as" preset.`,
+    `Sample household ${sample.household}, members ${sample.members.join(', ')} (npm run sample lists more).`,
+    'From a shell:',
+    '  TOKEN=$(npm run -s token -- civil-affairs)',
+    `  CONSENT=$(npm run -s consent -- --household ${sample.household} --grantee civil-affairs --purpose dibao)`,
+    `  curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`,
+    `    -H 'x-purpose: dibao' -H 'x-operator-id: officer-001' -H "x-consent-token: $CONSENT" \\`,
+    `    -d '${body}'`,
+  ].join('\n');
+}
+
 /** Waits briefly for Redis; the platform still starts without it, failing closed per request. */
 async function redisStatus(store: SharedStore): Promise<string> {
   for (const deadline = Date.now() + 3000; Date.now() < deadline;) {
@@ -108,10 +126,7 @@ export async function startPlatform(
     for (const d of departments.departments)
       log(`  ${d.definition.name.padEnd(11)} ${d.server.url}`);
     log(`Gateway ready: ${gateway.url}  (open it in a browser for the explorer)`);
-    if (sample) {
-      log(`Try: the cross-department household query for household ${sample.household}`);
-      log(`  members: ${sample.members.join(', ')}   (npm run sample -- --n 5 lists more)`);
-    }
+    if (sample && config.env !== 'production') log(firstSteps(gateway.url, sample));
     return {
       gateway,
       departments,

@@ -8,7 +8,7 @@ import type { AnyTables, SubgraphDefinition } from './definition.ts';
 import { populationChunks } from './seed/population.ts';
 
 /** Bumped when generators change, so that old data is replaced rather than mixed. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 /** The runtime's own table, created before a department's migrations. */
 export const seedStateMigration: Migration = {

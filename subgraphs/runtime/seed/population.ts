@@ -165,7 +165,8 @@ export class PopulationGenerator {
         const age = Math.min(99, headAge + random.int(22, 34));
         people.push(this.person(random, region, 'parent', age, undefined, surname));
       } else if (roll < 0.95) {
-        const age = Math.max(0, Math.min(headAge - 20, random.int(0, 40)));
+        // Parents are 20 to 42 years older than their children.
+        const age = Math.max(0, headAge - random.int(20, 42));
         people.push(this.person(random, region, 'child', age, undefined, surname));
       } else {
         const age = Math.max(16, headAge + random.int(-10, 10));
