@@ -47,6 +47,19 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
     request.extensions = { ...request.extensions, accessContext };
   }
 
+  /** Takes the department's access report into the request's, and out of the response. */
+  override async didReceiveResponse({
+    response,
+    context,
+  }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
+    const report = response.extensions?.accessReport;
+    if (report !== undefined) {
+      context.guard?.report.merge(report);
+      delete response.extensions!.accessReport;
+    }
+    return response;
+  }
+
   override didEncounterError(error: Error): void {
     // Never relay the transport's message: it names hosts and ports.
     throw new PlatformError(

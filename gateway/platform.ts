@@ -11,6 +11,7 @@ import { sampleHouseholds, type SampleHousehold } from '../subgraphs/household/s
 import { startGateway, type RunningGateway } from './server.ts';
 import { HOUSEHOLD_QUERY } from './sample-query.ts';
 import { developmentPresets } from './explorer/presets.ts';
+import { openAudit, type Audit } from './audit/index.ts';
 
 export interface PlatformOptions {
   log?: (line: string) => void;
@@ -24,6 +25,7 @@ export interface RunningPlatform {
   departments: LaunchedDepartments;
   sample: SampleHousehold | undefined;
   store: SharedStore;
+  audit: Audit;
   close(): Promise<void>;
 }
 
@@ -94,7 +96,15 @@ export async function startPlatform(
     onProgress: progressReporter(log),
   });
   const store = createSharedStore(config.redisUrl);
+  const supergraphSdl = readSupergraph();
+  let audit: Audit | undefined;
   try {
+    audit = await openAudit({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      ...(options.databasePrefix ? { databasePrefix: options.databasePrefix } : {}),
+      supergraphSdl,
+    });
     if (store.kind === 'redis') log(await redisStatus(store));
     if (departments.seeded.length > 0) {
       log(
@@ -106,7 +116,7 @@ export async function startPlatform(
     const household = departments.departments.find((d) => d.definition.name === 'household');
     const [sample] = household ? await sampleHouseholds(household.database.db, 1) : [];
     const gateway = await startGateway({
-      supergraphSdl: readSupergraph(),
+      supergraphSdl,
       subgraphUrls: departments.urls,
       subgraphTimeoutMs: config.subgraphTimeoutMs,
       host: config.host,
@@ -122,6 +132,8 @@ export async function startPlatform(
       introspection: config.env !== 'production',
       identity,
       store,
+      audit: audit.writer,
+      auditLog: audit.log,
     });
     for (const d of departments.departments)
       log(`  ${d.definition.name.padEnd(11)} ${d.server.url}`);
@@ -132,13 +144,16 @@ export async function startPlatform(
       departments,
       sample,
       store,
+      audit,
       close: async () => {
         await gateway.close();
+        await audit!.close();
         await departments.close();
         await store.close();
       },
     };
   } catch (error) {
+    await audit?.close();
     await departments.close();
     await store.close();
     throw error;

@@ -7,25 +7,18 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import { CATALOGUE } from '../schema/catalogue.ts';
-import { PlatformError, formatClientError } from '../schema/errors.ts';
+import { formatClientError } from '../schema/errors.ts';
 import { Policy } from '../schema/policy.ts';
-import {
-  BadJsonError,
-  BodyTooLargeError,
-  badJsonResponse,
-  executeGraphQL,
-  listen,
-  parseJsonBody,
-  readBody,
-  sendJson,
-  type Listening,
-} from '../lib/http.ts';
+import { listen, sendJson, type Listening } from '../lib/http.ts';
 import type { GatewayIdentity } from '../lib/identity/resolve.ts';
 import type { SharedStore } from '../lib/store/index.ts';
 import { createCallerAuthenticator } from './access/caller.ts';
 import { ConsentVerifier } from './access/consent.ts';
 import { createOperatorPlugin } from './access/operator-plugin.ts';
 import { createRequestAccess } from './access/request-access.ts';
+import type { AuditLog } from './audit/audit-log.ts';
+import type { GroupCommitWriter } from './audit/group-commit.ts';
+import { createGraphQLRoute, responseSummaryPlugin } from './graphql-route.ts';
 import type { GatewayContext } from './context.ts';
 import { DepartmentDataSource } from './data-source.ts';
 import { PLATFORM_GRAPH, createPlatformDataSource } from './platform-graph/index.ts';
@@ -44,18 +37,14 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   identity: GatewayIdentity;
   store: SharedStore;
+  /** Writes one access record per request before its response leaves; null turns auditing off. */
+  audit: GroupCommitWriter | null;
+  /** The access log the platform graph reads (citizen view, auditors). */
+  auditLog: AuditLog | null;
 }
 
 export interface RunningGateway extends Listening {
   apollo: ApolloServer<GatewayContext>;
-}
-
-/** A request-level rejection: coded, with its HTTP status, and no data. */
-function sendRejection(res: ServerResponse, error: PlatformError): void {
-  const http = error.extensions.http as { status?: number } | undefined;
-  sendJson(res, http?.status ?? 400, {
-    errors: [{ message: error.message, extensions: { code: error.extensions.code } }],
-  });
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
@@ -63,8 +52,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
-      if (name === PLATFORM_GRAPH)
-        return createPlatformDataSource({ store: options.store, policy });
+      if (name === PLATFORM_GRAPH) {
+        return createPlatformDataSource({ store: options.store, auditLog: options.auditLog });
+      }
       const url = options.subgraphUrls[name];
       if (!url) throw new Error(`no URL configured for subgraph ${name}`);
       return new DepartmentDataSource({
@@ -81,7 +71,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     introspection: options.introspection ?? true,
     formatError: (formatted) => formatClientError(formatted),
     csrfPrevention: true,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), createOperatorPlugin()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      createOperatorPlugin(),
+      responseSummaryPlugin,
+    ],
   });
   const requestAccess = createRequestAccess({
     authenticate: createCallerAuthenticator({
@@ -99,8 +93,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     catalogue: CATALOGUE,
   });
   await apollo.start();
-  const maxBodyBytes = options.maxBodyBytes ?? 256 * 1024;
   const explorer = options.explorer ? createExplorerRoutes(options.explorer) : undefined;
+  const graphql = createGraphQLRoute({
+    apollo,
+    requestAccess,
+    policy,
+    audit: options.audit,
+    maxBodyBytes: options.maxBodyBytes ?? 256 * 1024,
+  });
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
@@ -108,19 +108,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (explorer?.(req, res, url)) return;
       if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
-      const body =
-        req.method === 'POST' ? parseJsonBody(await readBody(req, maxBodyBytes)) : undefined;
-      const context = await requestAccess(req.headers);
-      await executeGraphQL(req, res, { server: apollo, body, context: async () => context });
-    })().catch((error: unknown) => {
+      await graphql(req, res, url);
+    })().catch(() => {
       if (res.headersSent) return res.destroy();
-      if (error instanceof PlatformError) return sendRejection(res, error);
-      if (error instanceof BadJsonError) return sendJson(res, 400, badJsonResponse);
-      if (error instanceof BodyTooLargeError) {
-        return sendJson(res, 413, {
-          errors: [{ message: error.message, extensions: { code: 'BAD_USER_INPUT' } }],
-        });
-      }
       sendJson(res, 500, {
         errors: [
           { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },

@@ -84,12 +84,18 @@ export const badJsonResponse = {
   errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }],
 };
 
-/** Runs one HTTP GraphQL request through Apollo Server and writes its response. */
-export async function executeGraphQL<TContext extends BaseContext>(
+/** A complete HTTP response, held so that it can be audited before it leaves. */
+export interface HttpResponse {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+/** Runs one HTTP GraphQL request through Apollo Server and returns its complete response. */
+export async function runGraphQL<TContext extends BaseContext>(
   req: IncomingMessage,
-  res: ServerResponse,
   { server, context, body }: GraphQLRequestOptions<TContext>,
-): Promise<void> {
+): Promise<HttpResponse> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const response = await server.executeHTTPGraphQLRequest({
     httpGraphQLRequest: {
@@ -100,14 +106,34 @@ export async function executeGraphQL<TContext extends BaseContext>(
     },
     context,
   });
+  let text = '';
+  if (response.body.kind === 'complete') text = response.body.string;
+  else for await (const chunk of response.body.asyncIterator) text += chunk;
+  return { status: response.status ?? 200, headers: [...response.headers], body: text };
+}
+
+export function jsonResponse(status: number, body: unknown): HttpResponse {
+  return {
+    status,
+    headers: [['content-type', 'application/json; charset=utf-8']],
+    body: JSON.stringify(body),
+  };
+}
+
+export function writeResponse(res: ServerResponse, response: HttpResponse): void {
   for (const [key, value] of response.headers) res.setHeader(key, value);
-  res.statusCode = response.status ?? 200;
-  if (response.body.kind === 'complete') {
-    res.end(response.body.string);
-    return;
-  }
-  for await (const chunk of response.body.asyncIterator) res.write(chunk);
-  res.end();
+  res.setHeader('content-length', Buffer.byteLength(response.body));
+  res.statusCode = response.status;
+  res.end(response.body);
+}
+
+/** Runs one HTTP GraphQL request through Apollo Server and writes its response. */
+export async function executeGraphQL<TContext extends BaseContext>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: GraphQLRequestOptions<TContext>,
+): Promise<void> {
+  writeResponse(res, await runGraphQL(req, options));
 }
 
 export interface Listening {

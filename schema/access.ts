@@ -46,8 +46,8 @@ export interface AccessContext {
   consentStatus: 'ok' | 'unavailable';
 }
 
-export type Sharing = 'OPEN' | 'CONDITIONAL' | 'AGGREGATE' | 'WRITE';
-export const SHARING_CLASSES: readonly Sharing[] = ['OPEN', 'CONDITIONAL', 'AGGREGATE', 'WRITE'];
+export type Sharing = 'OPEN' | 'CONDITIONAL' | 'AGGREGATE' | 'FUNCTION';
+export const SHARING_CLASSES: readonly Sharing[] = ['OPEN', 'CONDITIONAL', 'AGGREGATE', 'FUNCTION'];
 
 export interface Classification {
   category: string;

@@ -1,8 +1,8 @@
 /**
  * The sharing catalogue: the one reviewed file (catalogue.json) that says which departments
  * publish which subgraphs, which data categories exist, which purposes may use which categories
- * (and whether they need consent or a reason), and which purposes and writes each department may
- * use. Read and validated once at start; every problem names the entry at fault.
+ * (and whether they need consent or a reason), which purposes and platform functions (writes,
+ * revocation, audit) each department may use, and the role each function needs. Read and validated once at start; every problem names the entry at fault.
  */
 import { readFileSync } from 'node:fs';
 
@@ -37,11 +37,17 @@ export interface PurposeEntry {
 
 export interface DepartmentEntry {
   title: string;
-  /** Departments read person-level data; platform roles (analysts, auditors …) never do. */
-  kind: 'department' | 'platform';
+  /** Departments read person-level data; platform roles (analysts, auditors …) and citizens never do. */
+  kind: 'department' | 'platform' | 'citizen';
   purposes: string[];
-  /** Write categories (mutations classified WRITE) the department may use. */
-  writes: string[];
+  /** Platform functions (fields classified FUNCTION) the department may use. */
+  functions: string[];
+}
+
+export interface FunctionEntry {
+  title: string;
+  /** Role the caller's token must hold to use the function. */
+  role: string;
 }
 
 export type MaskRule = 'name' | 'address' | 'identity-number';
@@ -61,6 +67,7 @@ export interface Catalogue {
   categories: Record<string, CategoryEntry>;
   purposes: Record<string, PurposeEntry>;
   departments: Record<string, DepartmentEntry>;
+  functions: Record<string, FunctionEntry>;
   masking: MaskingEntry[];
 }
 
@@ -125,6 +132,12 @@ function checkPurposes(doc: Partial<Catalogue>, problems: string[]): void {
 
 function checkDepartments(doc: Partial<Catalogue>, problems: string[]): void {
   const purposes = isObject(doc.purposes) ? doc.purposes : {};
+  const functions = isObject(doc.functions) ? doc.functions : {};
+  for (const [code, f] of Object.entries(functions)) {
+    if (typeof f?.title !== 'string' || typeof f?.role !== 'string' || f.role === '') {
+      problems.push(`functions.${code}: needs a title and a role`);
+    }
+  }
   for (const [code, d] of Object.entries(isObject(doc.departments) ? doc.departments : {})) {
     const at = `departments.${code}`;
     if (!CODE.test(code))
@@ -133,14 +146,17 @@ function checkDepartments(doc: Partial<Catalogue>, problems: string[]): void {
       problems.push(`${at}: needs a title`);
       continue;
     }
-    if (d.kind !== 'department' && d.kind !== 'platform') {
-      problems.push(`${at}: kind must be "department" or "platform"`);
+    if (d.kind !== 'department' && d.kind !== 'platform' && d.kind !== 'citizen') {
+      problems.push(`${at}: kind must be "department", "platform" or "citizen"`);
     }
     if (!isStringList(d.purposes)) problems.push(`${at}: purposes must be a list`);
     else
       for (const p of d.purposes)
         if (!(p in purposes)) problems.push(`${at}: unknown purpose "${p}"`);
-    if (!isStringList(d.writes)) problems.push(`${at}: writes must be a list (may be empty)`);
+    if (!isStringList(d.functions)) problems.push(`${at}: functions must be a list (may be empty)`);
+    else
+      for (const f of d.functions)
+        if (!(f in functions)) problems.push(`${at}: unknown function "${f}"`);
   }
 }
 
@@ -175,6 +191,7 @@ export function parseCatalogue(raw: unknown): Catalogue {
   if (!isObject(doc.categories)) problems.push('categories must be an object');
   if (!isObject(doc.purposes)) problems.push('purposes must be an object');
   if (!isObject(doc.departments)) problems.push('departments must be an object');
+  if (!isObject(doc.functions)) problems.push('functions must be an object');
   if (!Array.isArray(doc.masking)) problems.push('masking must be a list (may be empty)');
   checkSubgraphs(doc, problems);
   checkPurposes(doc, problems);

@@ -60,8 +60,8 @@ export class Policy {
         return this.conditional(access, classification.category, subject);
       case 'AGGREGATE':
         return this.aggregate(access);
-      case 'WRITE':
-        return this.write(access, classification.category);
+      case 'FUNCTION':
+        return this.function(access, classification.category);
       default:
         return deny(ErrorCode.FORBIDDEN, 'This field is not shared');
     }
@@ -148,10 +148,15 @@ export class Policy {
     return ALLOW;
   }
 
-  private write(access: AccessContext, category: string): Decision {
+  /** Platform functions: the department must be granted the function, the token its role. */
+  private function(access: AccessContext, name: string): Decision {
     const department = this.catalogue.departments[access.caller.dept];
-    if (!department?.writes.includes(category)) {
-      return deny(ErrorCode.FORBIDDEN, `Your department may not write ${category}`);
+    const fn = this.catalogue.functions[name];
+    if (!fn || !department?.functions.includes(name)) {
+      return deny(ErrorCode.FORBIDDEN, `Your department may not use ${name}`);
+    }
+    if (!access.caller.roles.includes(fn.role)) {
+      return deny(ErrorCode.FORBIDDEN, `${name} needs the role "${fn.role}"`);
     }
     return ALLOW;
   }

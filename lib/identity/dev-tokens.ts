@@ -20,8 +20,9 @@ export function defaultRoles(dept: string): string[] {
   if (dept === 'analytics') return ['analyst'];
   if (dept === 'audit') return ['auditor'];
   if (dept === 'consent-authority') return ['consent-admin'];
-  if (dept === 'civil-affairs') return ['caseworker', 'determination-writer'];
-  return ['caseworker'];
+  if (dept === 'citizen') return ['citizen'];
+  if (dept === 'civil-affairs') return ['caseworker', 'determination-writer', 'feedback-writer'];
+  return ['caseworker', 'feedback-writer'];
 }
 
 export interface DepartmentTokenOptions {

@@ -8,6 +8,7 @@ import type { DocumentNode } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { Kysely, Migration } from 'kysely';
 import type { AccessContext } from '../../schema/access.ts';
+import type { AccessGuard } from './guard.ts';
 import type { SynthHousehold } from './seed/population.ts';
 
 export interface SubgraphContext<L = unknown> {
@@ -16,6 +17,8 @@ export interface SubgraphContext<L = unknown> {
   requestId: string;
   /** Verified access context from the gateway: who asks, why, under which consents. */
   access: AccessContext;
+  /** Decisions for this request, recorded in its access report. */
+  guard: AccessGuard;
 }
 
 export interface Seeder<DB> {

@@ -6,11 +6,11 @@
  * these types are denied: deny by default.
  */
 import { defaultFieldResolver, type GraphQLField, type GraphQLSchema } from 'graphql';
-import type { AccessContext, Classification, Sharing, Subject } from '../../schema/access.ts';
+import type { Classification, Sharing, Subject } from '../../schema/access.ts';
 import { SHARING_CLASSES } from '../../schema/access.ts';
 import { applyMask } from '../../schema/masking.ts';
 import { PlatformError, ErrorCode } from '../../schema/errors.ts';
-import type { Policy } from '../../schema/policy.ts';
+import type { AccessGuard } from './guard.ts';
 
 /** Types whose every field must be classified. */
 export const GUARDED_TYPES = ['Query', 'Mutation', 'Person', 'Household'] as const;
@@ -41,7 +41,8 @@ function subjectOf(typeName: string, source: unknown): Subject {
 const isPromise = (v: unknown): v is Promise<unknown> =>
   typeof (v as { then?: unknown } | null)?.then === 'function';
 
-export function applyFieldPolicy(schema: GraphQLSchema, policy: Policy): void {
+/** Wraps every guarded field; the request's AccessGuard (context.guard) decides. */
+export function applyFieldPolicy(schema: GraphQLSchema): void {
   for (const typeName of GUARDED_TYPES) {
     const type = schema.getType(typeName);
     if (!type || !('getFields' in type) || !('isTypeOf' in type)) continue;
@@ -60,13 +61,8 @@ export function applyFieldPolicy(schema: GraphQLSchema, policy: Policy): void {
         continue;
       }
       field.resolve = (source, args, context, info) => {
-        const { access } = context as { access: AccessContext };
-        const decision = policy.decide(
-          access,
-          coordinate,
-          classification,
-          subjectOf(typeName, source),
-        );
+        const { guard } = context as { guard: AccessGuard };
+        const decision = guard.decide(coordinate, classification, subjectOf(typeName, source));
         if (!decision.allow) throw new PlatformError(decision.code, decision.message);
         const value = resolve(source, args, context, info);
         const rule = decision.mask;

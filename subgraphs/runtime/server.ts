@@ -13,6 +13,8 @@ import { AccessContextError, verifyAccessContext } from '../../schema/access-con
 import { CATALOGUE } from '../../schema/catalogue.ts';
 import { formatClientError } from '../../schema/errors.ts';
 import { Policy } from '../../schema/policy.ts';
+import { AccessReport } from '../../schema/access-report.ts';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { Database } from '../../lib/db.ts';
 import {
   BadJsonError,
@@ -27,6 +29,7 @@ import {
 } from '../../lib/http.ts';
 import type { AnyTables, SubgraphContext, SubgraphDefinition } from './definition.ts';
 import { applyFieldPolicy } from './field-policy.ts';
+import { AccessGuard } from './guard.ts';
 import { migrate } from './migrate.ts';
 import { seedStateMigration } from './seeding.ts';
 
@@ -46,17 +49,28 @@ export interface RunningSubgraph extends Listening {
 }
 
 /** The department's schema with every guarded field behind the policy. */
-export function buildSchema(
-  definition: SubgraphDefinition,
-  policy = new Policy(CATALOGUE),
-): GraphQLSchema {
+export function buildSchema(definition: SubgraphDefinition): GraphQLSchema {
   const schema = buildSubgraphSchema({
     typeDefs: definition.typeDefs,
     resolvers: definition.resolvers as never,
   });
-  applyFieldPolicy(schema, policy);
+  applyFieldPolicy(schema);
   return schema;
 }
+
+/** Hands the gateway what this request touched and denied (the gateway strips it). */
+const accessReportPlugin: ApolloServerPlugin<SubgraphContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, response }) {
+        const report = contextValue.guard?.report;
+        if (!report || report.empty || response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        result.extensions = { ...result.extensions, accessReport: report.toJSON() };
+      },
+    };
+  },
+};
 
 const unauthenticated = {
   errors: [
@@ -80,14 +94,15 @@ export async function startSubgraph(
   database: Database<AnyTables>,
   options: SubgraphServerOptions,
 ): Promise<RunningSubgraph> {
-  const schema = buildSchema(definition, options.policy);
+  const schema = buildSchema(definition);
+  const policy = options.policy ?? new Policy(CATALOGUE);
   const server = new ApolloServer<SubgraphContext>({
     schema,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted) => formatClientError(formatted),
     csrfPrevention: true,
     // Traces are for Apollo's cloud, which this platform never reports to.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), accessReportPlugin],
   });
   await server.start();
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
@@ -122,6 +137,7 @@ export async function startSubgraph(
           loaders: definition.createLoaders(database.db),
           requestId,
           access,
+          guard: new AccessGuard(policy, access, new AccessReport()),
         }),
       });
     })().catch((error: unknown) => {

@@ -14,7 +14,10 @@ export function catalogueAllows(
   const dept = CATALOGUE.departments[access.caller.dept];
   const purpose = access.purpose ? CATALOGUE.purposes[access.purpose] : undefined;
   const deptMayUse = !!purpose && !!dept?.purposes.includes(access.purpose!);
-  if (sharing === 'WRITE') return !!dept?.writes.includes(category);
+  if (sharing === 'FUNCTION') {
+    const role = CATALOGUE.functions[category]?.role;
+    return !!dept?.functions.includes(category) && !!role && access.caller.roles.includes(role);
+  }
   if (sharing === 'AGGREGATE') return deptMayUse && !!purpose!.aggregateOnly;
   if (access.caller.kind !== 'department' || dept?.kind !== 'department') return false;
   if (sharing === 'OPEN') return true;

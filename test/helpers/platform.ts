@@ -6,6 +6,7 @@ import { loadConfig } from '../../lib/config.ts';
 import { dropPostgresSchema } from '../../lib/db.ts';
 import { SUBGRAPHS } from '../../schema/catalogue.ts';
 import { startPlatform, type RunningPlatform } from '../../gateway/platform.ts';
+import { AUDIT_DATABASE } from '../../gateway/audit/index.ts';
 import { launchDepartments, type LaunchedDepartments } from '../../subgraphs/runtime/launch.ts';
 
 export const TEST_SEED = 7;
@@ -29,8 +30,9 @@ export function testStorage(databaseUrl?: string): TestStorage {
     cleanup: async () => {
       rmSync(dataDir, { recursive: true, force: true });
       if (databaseUrl) {
-        for (const s of SUBGRAPHS)
-          await dropPostgresSchema(databaseUrl, `${databasePrefix}${s.name}`);
+        for (const name of [...SUBGRAPHS.map((s) => s.name), AUDIT_DATABASE]) {
+          await dropPostgresSchema(databaseUrl, `${databasePrefix}${name}`);
+        }
       }
     },
   };

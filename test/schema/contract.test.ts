@@ -16,7 +16,7 @@ import { composeSupergraph, readSupergraph, supergraphMembers } from '../../sche
 import { CATALOGUE } from '../../schema/catalogue.ts';
 import { classificationOf, GUARDED_TYPES } from '../../subgraphs/runtime/field-policy.ts';
 
-const WRITE_CATEGORIES = new Set(Object.values(CATALOGUE.departments).flatMap((d) => d.writes));
+
 
 function guardedFields(schema: GraphQLSchema) {
   const out: { coordinate: string; field: GraphQLField<unknown, unknown> }[] = [];
@@ -52,8 +52,8 @@ describe('schema contract', () => {
         continue;
       }
       const known =
-        classification.sharing === 'WRITE'
-          ? WRITE_CATEGORIES.has(classification.category)
+        classification.sharing === 'FUNCTION'
+          ? classification.category in CATALOGUE.functions
           : classification.category in CATALOGUE.categories;
       if (!known) problems.push(`${coordinate} has unknown category ${classification.category}`);
       const guarded = classification.sharing !== 'OPEN';

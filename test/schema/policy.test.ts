@@ -10,6 +10,7 @@ const policy = new Policy(CATALOGUE);
 const departments = [...Object.keys(CATALOGUE.departments), 'tax-bureau'];
 const purposes = [...Object.keys(CATALOGUE.purposes), 'fishing'];
 const categories = Object.keys(CATALOGUE.categories);
+const roles = [...new Set(Object.values(CATALOGUE.functions).map((f) => f.role)), 'caseworker'];
 const people = ['440103199001011111', '440103199202022222', '440105198503033333'];
 const households = ['440103000000001', '440105000000002'];
 
@@ -26,8 +27,9 @@ const accessArb: fc.Arbitrary<AccessContext> = fc.record({
     sub: 'client',
     dept,
     kind: CATALOGUE.departments[dept]?.kind ?? 'department',
-    roles: [],
-  })),
+  })).chain((caller) =>
+    fc.subarray(roles).map((r) => ({ ...caller, roles: r })),
+  ),
   purpose: fc.option(fc.constantFrom(...purposes), { nil: undefined }),
   grants: fc.array(grantArb, { maxLength: 3 }),
   rejected: fc.constant([]),
@@ -45,8 +47,8 @@ describe('field policy', () => {
     fc.assert(
       fc.property(
         accessArb,
-        fc.constantFrom<Sharing>('OPEN', 'CONDITIONAL', 'AGGREGATE', 'WRITE'),
-        fc.constantFrom(...categories, 'determination', 'consent-revocation'),
+        fc.constantFrom<Sharing>('OPEN', 'CONDITIONAL', 'AGGREGATE', 'FUNCTION'),
+        fc.constantFrom(...categories, ...Object.keys(CATALOGUE.functions)),
         subjectArb,
         (access, sharing, category, subject) => {
           const decision = policy.decide(

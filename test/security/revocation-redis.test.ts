@@ -74,6 +74,9 @@ describe.skipIf(!redisUrl)('consent revocation through Redis', () => {
       port: 0,
       identity: await gatewayIdentity(config),
       store,
+      // The replica writes its records into the same access log as the first gateway.
+      audit: platform.audit.writer,
+      auditLog: platform.audit.log,
     });
   }
 

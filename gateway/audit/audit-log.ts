@@ -1,0 +1,235 @@
+/**
+ * The access log in SQL (the platform's own database: embedded SQLite or a PostgreSQL schema).
+ * Records are appended in groups, each group one transaction that extends the hash chain under
+ * a lock on the chain head, so replicas sharing PostgreSQL keep one chain.
+ */
+import { sql, type Kysely, type Migration } from 'kysely';
+import type { Database } from '../../lib/db.ts';
+import { migrate } from '../../subgraphs/runtime/migrate.ts';
+import type { AccessRecord } from './access-record.ts';
+import { GENESIS_HASH, chainHash } from './hash-chain.ts';
+
+interface AccessLogTable {
+  seq: number;
+  at: string;
+  dept: string | null;
+  review: number;
+  record: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditTables {
+  access_log: AccessLogTable;
+  access_subjects: { seq: number; subject: string; categories: string };
+  audit_head: { id: number; seq: number; hash: string };
+  emergency_reviews: {
+    seq: number;
+    verdict: string;
+    note: string;
+    reviewer: string;
+    reviewed_at: string;
+  };
+}
+
+const migrations: Record<string, Migration> = {
+  '0001_access_log': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('access_log')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('dept', 'text')
+        .addColumn('review', 'integer', (c) => c.notNull())
+        .addColumn('record', 'text', (c) => c.notNull())
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('access_log_dept')
+        .on('access_log')
+        .columns(['dept', 'seq'])
+        .execute();
+      await db.schema
+        .createIndex('access_log_review')
+        .on('access_log')
+        .columns(['review', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('access_subjects')
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('categories', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('access_subjects_subject')
+        .on('access_subjects')
+        .columns(['subject', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('audit_head')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+      await db
+        .insertInto('audit_head' as never)
+        .values({ id: 1, seq: 0, hash: GENESIS_HASH } as never)
+        .execute();
+      await db.schema
+        .createTable('emergency_reviews')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('verdict', 'text', (c) => c.notNull())
+        .addColumn('note', 'text', (c) => c.notNull())
+        .addColumn('reviewer', 'text', (c) => c.notNull())
+        .addColumn('reviewed_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+export interface StoredRecord {
+  seq: number;
+  record: AccessRecord;
+  hash: string;
+}
+
+export type VerifyResult =
+  { ok: true; checked: number } | { ok: false; checked: number; brokenAt: number; reason: string };
+
+export class AuditLog {
+  constructor(
+    readonly database: Database<AuditTables>,
+    /** Field coordinate → data category, for the citizen view and the subject index. */
+    private readonly categoryOf: (field: string) => string | undefined,
+  ) {}
+
+  static async open(
+    database: Database<AuditTables>,
+    categoryOf: (field: string) => string | undefined,
+  ) {
+    await migrate(database, migrations);
+    return new AuditLog(database, categoryOf);
+  }
+
+  private get db() {
+    return this.database.db;
+  }
+
+  /** Appends records in one transaction, extending the chain; returns their sequence numbers. */
+  async append(records: readonly AccessRecord[]): Promise<number[]> {
+    if (records.length === 0) return [];
+    return this.db.transaction().execute(async (trx) => {
+      let head = trx.selectFrom('audit_head').selectAll().where('id', '=', 1);
+      // PostgreSQL: replicas append one group at a time. SQLite writes are serialized anyway.
+      if (this.database.dialect === 'postgres') head = head.forUpdate();
+      const current = await head.executeTakeFirstOrThrow();
+      let { seq, hash } = current;
+      seq = Number(seq);
+      const rows: AccessLogTable[] = [];
+      const subjects: AuditTables['access_subjects'][] = [];
+      for (const record of records) {
+        seq += 1;
+        const next = chainHash(hash, seq, record);
+        rows.push({
+          seq,
+          at: record.at,
+          dept: record.dept,
+          review: record.review ? 1 : 0,
+          record: JSON.stringify(record),
+          prev_hash: hash,
+          hash: next,
+        });
+        for (const [subject, fields] of Object.entries(record.subjects)) {
+          const categories = [
+            ...new Set(fields.map(this.categoryOf).filter((c): c is string => !!c)),
+          ].sort();
+          subjects.push({ seq, subject, categories: JSON.stringify(categories) });
+        }
+        hash = next;
+      }
+      for (let i = 0; i < rows.length; i += 500)
+        await trx
+          .insertInto('access_log')
+          .values(rows.slice(i, i + 500))
+          .execute();
+      for (let i = 0; i < subjects.length; i += 2000) {
+        await trx
+          .insertInto('access_subjects')
+          .values(subjects.slice(i, i + 2000))
+          .execute();
+      }
+      await trx.updateTable('audit_head').set({ seq, hash }).where('id', '=', 1).execute();
+      return rows.map((r) => r.seq);
+    });
+  }
+
+  /** Recomputes the chain from the start; names the first record that does not check out. */
+  async verify(pageSize = 5000): Promise<VerifyResult> {
+    let previous = GENESIS_HASH;
+    let expected = 1;
+    let checked = 0;
+    for (;;) {
+      const page = await this.db
+        .selectFrom('access_log')
+        .selectAll()
+        .where('seq', '>=', expected)
+        .orderBy('seq')
+        .limit(pageSize)
+        .execute();
+      for (const row of page) {
+        const seq = Number(row.seq);
+        if (seq !== expected)
+          return { ok: false, checked, brokenAt: expected, reason: 'record missing' };
+        let record: AccessRecord;
+        try {
+          record = JSON.parse(row.record) as AccessRecord;
+        } catch {
+          return { ok: false, checked, brokenAt: seq, reason: 'record is not valid JSON' };
+        }
+        if (row.prev_hash !== previous)
+          return { ok: false, checked, brokenAt: seq, reason: 'previous hash does not match' };
+        if (chainHash(previous, seq, record) !== row.hash)
+          return { ok: false, checked, brokenAt: seq, reason: 'hash does not match the record' };
+        if (
+          row.at !== record.at ||
+          row.dept !== record.dept ||
+          Number(row.review) !== (record.review ? 1 : 0)
+        ) {
+          return {
+            ok: false,
+            checked,
+            brokenAt: seq,
+            reason: 'indexed columns differ from the record',
+          };
+        }
+        previous = row.hash;
+        expected = seq + 1;
+        checked += 1;
+      }
+      if (page.length < pageSize) break;
+    }
+    const head = await this.db
+      .selectFrom('audit_head')
+      .selectAll()
+      .where('id', '=', 1)
+      .executeTakeFirst();
+    if (head && (Number(head.seq) !== expected - 1 || head.hash !== previous)) {
+      return {
+        ok: false,
+        checked,
+        brokenAt: Number(head.seq),
+        reason: 'records after the last one were removed',
+      };
+    }
+    return { ok: true, checked };
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db
+      .selectFrom('access_log')
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * POST/GET /graphql: read the body, build the access context from the headers, run the operation
+ * through Apollo, write the access record, and only then send the response. Every request gets a
+ * record, rejected ones included; if the record cannot be written the response is withheld and
+ * the client gets AUDIT_UNAVAILABLE instead (fail closed).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { AccessReport } from '../schema/access-report.ts';
+import { CATALOGUE } from '../schema/catalogue.ts';
+import { ErrorCode, PlatformError } from '../schema/errors.ts';
+import type { Policy } from '../schema/policy.ts';
+import {
+  BadJsonError,
+  BodyTooLargeError,
+  jsonResponse,
+  parseJsonBody,
+  readBody,
+  runGraphQL,
+  writeResponse,
+  type HttpResponse,
+} from '../lib/http.ts';
+import { AccessGuard } from '../subgraphs/runtime/guard.ts';
+import type { RequestAccessBuilder } from './access/request-access.ts';
+import { outcomeOf, type AccessRecord } from './audit/access-record.ts';
+import type { GroupCommitWriter } from './audit/group-commit.ts';
+import type { GatewayContext } from './context.ts';
+
+export interface GraphQLRouteOptions {
+  apollo: ApolloServer<GatewayContext>;
+  requestAccess: RequestAccessBuilder;
+  policy: Policy;
+  /** The access log writer; null only where auditing is deliberately off (benchmarks). */
+  audit: GroupCommitWriter | null;
+  maxBodyBytes: number;
+}
+
+/** Apollo plugin that fills `contextValue.summary` as the response is sent. */
+export const responseSummaryPlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, response, operationName }) {
+        if (response.body.kind !== 'single') return;
+        const { errors, data } = response.body.singleResult;
+        contextValue.summary = {
+          operation: operationName ?? null,
+          errorCodes: (errors ?? []).map((e) =>
+            String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+          ),
+          hasData: data !== undefined && data !== null,
+        };
+      },
+    };
+  },
+};
+
+function rejection(error: unknown): HttpResponse & { code: string } {
+  const reply = (status: number, code: string, message: string) => ({
+    ...jsonResponse(status, { errors: [{ message, extensions: { code } }] }),
+    code,
+  });
+  if (error instanceof PlatformError) {
+    const http = error.extensions.http as { status?: number } | undefined;
+    return reply(http?.status ?? 400, error.code, error.message);
+  }
+  if (error instanceof BadJsonError) return reply(400, ErrorCode.BAD_USER_INPUT, error.message);
+  if (error instanceof BodyTooLargeError)
+    return reply(413, ErrorCode.BAD_USER_INPUT, error.message);
+  return reply(500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+}
+
+function documentHash(body: unknown, url: URL): string | null {
+  const b = body as
+    { query?: unknown; extensions?: { persistedQuery?: { sha256Hash?: unknown } } } | undefined;
+  const query = typeof b?.query === 'string' ? b.query : url.searchParams.get('query');
+  if (query) return createHash('sha256').update(query).digest('hex');
+  const persisted = b?.extensions?.persistedQuery?.sha256Hash;
+  return typeof persisted === 'string' ? persisted : null;
+}
+
+export function createGraphQLRoute(options: GraphQLRouteOptions) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const at = new Date().toISOString();
+    let body: unknown;
+    let context: GatewayContext | undefined;
+    let response: HttpResponse;
+    let rejectedWith: string | null = null;
+    try {
+      body =
+        req.method === 'POST'
+          ? parseJsonBody(await readBody(req, options.maxBodyBytes))
+          : undefined;
+      const { access, consentIds } = await options.requestAccess(req.headers);
+      const guard = new AccessGuard(options.policy, access, new AccessReport());
+      const ctx: GatewayContext = { access, consentIds, guard, summary: null };
+      context = ctx;
+      response = await runGraphQL(req, { server: options.apollo, body, context: async () => ctx });
+    } catch (error) {
+      const reply = rejection(error);
+      rejectedWith = reply.code;
+      response = reply;
+    }
+    if (options.audit) {
+      try {
+        await options.audit.write(recordOf(at, req, url, body, context, response, rejectedWith));
+      } catch {
+        response = jsonResponse(503, {
+          errors: [
+            {
+              message: 'The access log cannot be written, so the response is withheld; retry later',
+              extensions: { code: ErrorCode.AUDIT_UNAVAILABLE },
+            },
+          ],
+        });
+      }
+    }
+    writeResponse(res, response);
+  };
+}
+
+function recordOf(
+  at: string,
+  req: IncomingMessage,
+  url: URL,
+  body: unknown,
+  context: GatewayContext | undefined,
+  response: HttpResponse,
+  rejectedWith: string | null,
+): AccessRecord {
+  const access = context?.access;
+  const summary = context?.summary;
+  const errorCodes = rejectedWith ? [rejectedWith] : (summary?.errorCodes ?? []);
+  const report = context?.guard.report.toJSON() ?? { touched: {}, denied: [] };
+  const header = req.headers['x-request-id'];
+  const purpose = access?.purpose ?? null;
+  return {
+    at,
+    requestId:
+      access?.requestId ?? (typeof header === 'string' ? header.slice(0, 128) : randomUUID()),
+    dept: access?.caller.dept ?? null,
+    client: access?.caller.sub ?? null,
+    operator: access?.operator ?? null,
+    purpose,
+    caseId: access?.caseId ?? null,
+    consentIds: context?.consentIds ?? [],
+    reason: access?.reason ?? null,
+    review: !!(purpose && CATALOGUE.purposes[purpose]?.review),
+    operation: summary?.operation ?? null,
+    documentHash: documentHash(body, url),
+    subjects: report.touched,
+    denied: report.denied,
+    errorCodes,
+    outcome: outcomeOf(response.status, errorCodes, summary?.hasData ?? false),
+    status: response.status,
+  };
+}

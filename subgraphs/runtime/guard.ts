@@ -1,0 +1,42 @@
+/**
+ * The request's access guard: field decisions for the runtime's wrapper, and for the few
+ * resolvers whose subject comes from their input (a write about a household, a feed of many
+ * households). Every decision goes through the one policy, and is recorded in the access report.
+ */
+import type { AccessContext, Classification, Subject } from '../../schema/access.ts';
+import type { AccessReport } from '../../schema/access-report.ts';
+import { PlatformError } from '../../schema/errors.ts';
+import type { Decision, Policy } from '../../schema/policy.ts';
+
+export class AccessGuard {
+  constructor(
+    private readonly policy: Policy,
+    readonly access: AccessContext,
+    readonly report: AccessReport,
+  ) {}
+
+  decide(field: string, classification: Classification, subject: Subject): Decision {
+    const decision = this.policy.decide(this.access, field, classification, subject);
+    if (decision.allow) this.report.touch(subject, field);
+    else this.report.deny(subject, field, decision.code);
+    return decision;
+  }
+
+  /** May this request read `category` data of the subject (without recording a denial)? */
+  canRead(category: string, subject: Subject, field: string): boolean {
+    const decision = this.policy.decide(
+      this.access,
+      field,
+      { category, sharing: 'CONDITIONAL' },
+      subject,
+    );
+    if (decision.allow) this.report.touch(subject, field);
+    return decision.allow;
+  }
+
+  /** Throws the coded denial unless the request may use `category` data of the subject. */
+  require(category: string, subject: Subject, field: string): void {
+    const decision = this.decide(field, { category, sharing: 'CONDITIONAL' }, subject);
+    if (!decision.allow) throw new PlatformError(decision.code, decision.message);
+  }
+}
