@@ -15,5 +15,5 @@ export interface GatewayContext {
   /** Decisions of the in-process platform graph; its report also gathers the departments'. */
   guard: AccessGuard;
   /** Filled as the response is sent, for the access record. */
-  summary: ResponseSummary | null;
+  summary: ResponseSummary;
 }

@@ -26,6 +26,8 @@ import type { RequestAccessBuilder } from './access/request-access.ts';
 import { outcomeOf, type AccessRecord } from './audit/access-record.ts';
 import type { GroupCommitWriter } from './audit/group-commit.ts';
 import type { GatewayContext } from './context.ts';
+import { RateLimitedError } from './limits/rate-limit.ts';
+import { batchRefused } from './limits/batching.ts';
 
 export interface GraphQLRouteOptions {
   apollo: ApolloServer<GatewayContext>;
@@ -40,26 +42,33 @@ export interface GraphQLRouteOptions {
 export const responseSummaryPlugin: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
     return {
-      async willSendResponse({ contextValue, response, operationName }) {
+      async willSendResponse({ contextValue, response, operation, request }) {
         if (response.body.kind !== 'single') return;
         const { errors, data } = response.body.singleResult;
-        contextValue.summary = {
-          operation: operationName ?? null,
+        // Apollo hands plugins a shallow copy of the context: fill the shared object in place.
+        Object.assign(contextValue.summary, {
+          operation: operation?.name?.value ?? request.operationName ?? null,
           errorCodes: (errors ?? []).map((e) =>
             String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
           ),
           hasData: data !== undefined && data !== null,
-        };
+        });
       },
     };
   },
 };
 
 function rejection(error: unknown): HttpResponse & { code: string } {
-  const reply = (status: number, code: string, message: string) => ({
-    ...jsonResponse(status, { errors: [{ message, extensions: { code } }] }),
+  const reply = (status: number, code: string, message: string, extra = {}) => ({
+    ...jsonResponse(status, { errors: [{ message, extensions: { ...extra, code } }] }),
     code,
   });
+  if (error instanceof RateLimitedError) {
+    const { http: _http, ...extensions } = error.extensions;
+    const response = reply(429, error.code, error.message, extensions);
+    response.headers.push(['retry-after', String(error.retryAfterSeconds)]);
+    return response;
+  }
   if (error instanceof PlatformError) {
     const http = error.extensions.http as { status?: number } | undefined;
     return reply(http?.status ?? 400, error.code, error.message);
@@ -79,8 +88,31 @@ function documentHash(body: unknown, url: URL): string | null {
   return typeof persisted === 'string' ? persisted : null;
 }
 
+/** The codes of a response Apollo refused before its plugins could summarise it. */
+function codesInBody(response: HttpResponse): string[] {
+  try {
+    const { errors } = JSON.parse(response.body) as {
+      errors?: { extensions?: { code?: unknown } }[];
+    };
+    return (errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+  } catch {
+    return [];
+  }
+}
+
+/** How the request ended (for the log line and metrics). */
+export interface GraphQLRouteResult {
+  status: number;
+  errorCodes: string[];
+  context: GatewayContext | undefined;
+}
+
 export function createGraphQLRoute(options: GraphQLRouteOptions) {
-  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+  return async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+  ): Promise<GraphQLRouteResult> => {
     const at = new Date().toISOString();
     let body: unknown;
     let context: GatewayContext | undefined;
@@ -91,11 +123,17 @@ export function createGraphQLRoute(options: GraphQLRouteOptions) {
         req.method === 'POST'
           ? parseJsonBody(await readBody(req, options.maxBodyBytes))
           : undefined;
+      // One operation per request: each is authorised, rate-limited and audited on its own.
+      if (Array.isArray(body)) throw batchRefused();
       const { access, consentIds } = await options.requestAccess(req.headers);
       const guard = new AccessGuard(options.policy, access, new AccessReport());
-      const ctx: GatewayContext = { access, consentIds, guard, summary: null };
+      const summary = { operation: null, errorCodes: [], hasData: false };
+      const ctx: GatewayContext = { access, consentIds, guard, summary };
       context = ctx;
       response = await runGraphQL(req, { server: options.apollo, body, context: async () => ctx });
+      // Refused inside Apollo before its plugins ran (operation limits, trusted documents).
+      if (response.status >= 400 && ctx.summary.errorCodes.length === 0)
+        rejectedWith = codesInBody(response)[0] ?? null;
     } catch (error) {
       const reply = rejection(error);
       rejectedWith = reply.code;
@@ -116,6 +154,8 @@ export function createGraphQLRoute(options: GraphQLRouteOptions) {
       }
     }
     writeResponse(res, response);
+    const errorCodes = rejectedWith ? [rejectedWith] : (context?.summary?.errorCodes ?? []);
+    return { status: response.status, errorCodes, context };
   };
 }
 
@@ -131,7 +171,7 @@ function recordOf(
   const access = context?.access;
   const summary = context?.summary;
   const errorCodes = rejectedWith ? [rejectedWith] : (summary?.errorCodes ?? []);
-  const report = context?.guard.report.toJSON() ?? { touched: {}, denied: [] };
+  const report = context?.guard.report.toJSON() ?? { touched: {}, categories: {}, denied: [] };
   const header = req.headers['x-request-id'];
   const purpose = access?.purpose ?? null;
   return {
@@ -149,6 +189,7 @@ function recordOf(
     operation: summary?.operation ?? null,
     documentHash: documentHash(body, url),
     subjects: report.touched,
+    categories: report.categories,
     denied: report.denied,
     errorCodes,
     outcome: outcomeOf(response.status, errorCodes, summary?.hasData ?? false),

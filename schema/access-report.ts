@@ -15,22 +15,30 @@ export interface DeniedField {
 
 export interface AccessReportJson {
   touched: Record<string, string[]>;
+  /** Data categories used for a subject by resolvers that check them directly (writes, feeds). */
+  categories: Record<string, string[]>;
   denied: DeniedField[];
 }
 
 export const subjectKey = (subject: Subject): string | null =>
   subject ? `${subject.kind}:${subject.id}` : null;
 
+function add(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
+
 export class AccessReport {
   private readonly touched = new Map<string, Set<string>>();
+  private readonly categories = new Map<string, Set<string>>();
   private readonly deniedFields: DeniedField[] = [];
 
-  touch(subject: Subject, field: string): void {
+  touch(subject: Subject, field: string, category?: string): void {
     const key = subjectKey(subject);
     if (!key) return;
-    const fields = this.touched.get(key);
-    if (fields) fields.add(field);
-    else this.touched.set(key, new Set([field]));
+    add(this.touched, key, field);
+    if (category) add(this.categories, key, category);
   }
 
   deny(subject: Subject, field: string, code: string): void {
@@ -45,11 +53,14 @@ export class AccessReport {
   merge(json: unknown): void {
     const report = json as Partial<AccessReportJson> | null;
     if (!report || typeof report !== 'object') return;
-    for (const [key, fields] of Object.entries(report.touched ?? {})) {
-      if (!Array.isArray(fields)) continue;
-      const set = this.touched.get(key) ?? new Set<string>();
-      for (const f of fields) if (typeof f === 'string') set.add(f);
-      this.touched.set(key, set);
+    for (const [target, source] of [
+      [this.touched, report.touched],
+      [this.categories, report.categories],
+    ] as const) {
+      for (const [key, values] of Object.entries(source ?? {})) {
+        if (!Array.isArray(values)) continue;
+        for (const v of values) if (typeof v === 'string') add(target, key, v);
+      }
     }
     for (const d of Array.isArray(report.denied) ? report.denied : []) {
       if (typeof d?.field === 'string' && typeof d.code === 'string') {
@@ -63,8 +74,11 @@ export class AccessReport {
   }
 
   toJSON(): AccessReportJson {
+    const plain = (map: Map<string, Set<string>>) =>
+      Object.fromEntries([...map].map(([k, v]) => [k, [...v].sort()]));
     return {
-      touched: Object.fromEntries([...this.touched].map(([k, v]) => [k, [...v].sort()])),
+      touched: plain(this.touched),
+      categories: plain(this.categories),
       denied: this.deniedFields,
     };
   }

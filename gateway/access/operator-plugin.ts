@@ -1,5 +1,5 @@
 /**
- * Person-level reads need the official at the keyboard (X-Operator-Id): checked once the
+ * Person-level reads and every write need the official at the keyboard (X-Operator-Id): checked once the
  * operation is resolved, before any department is called. An operation is person-level when it
  * selects any field of Person or Household (through fragments and aliases alike).
  */
@@ -30,9 +30,16 @@ export function createOperatorPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, document, schema, queryHash }) {
+        async didResolveOperation({ contextValue, document, schema, queryHash, operation }) {
           const { access } = contextValue;
           if (access.caller.kind !== 'department' || access.operator) return;
+          if (operation?.operation === 'mutation') {
+            throw new PlatformError(
+              ErrorCode.OPERATOR_REQUIRED,
+              'Writes need X-Operator-Id: the official making the request',
+              { extensions: { http: { status: 400 } } },
+            );
+          }
           let personLevel = verdicts.get(queryHash);
           if (personLevel === undefined) {
             personLevel = selectsPersonLevelData(schema, document);

@@ -3,7 +3,7 @@
  * touched and denied, and the outcome. Identifiers and field names only: never variable values,
  * tokens or returned data.
  */
-import type { AccessReportJson, DeniedField } from '../../schema/access-report.ts';
+import type { DeniedField } from '../../schema/access-report.ts';
 
 export type Outcome = 'ok' | 'partial' | 'denied' | 'rejected' | 'error';
 
@@ -26,6 +26,8 @@ export interface AccessRecord {
   documentHash: string | null;
   /** Subject ("person:<id>", "household:<id>") → fields returned. */
   subjects: Record<string, string[]>;
+  /** Categories used directly for a subject (writes, feeds), beyond those of its fields. */
+  categories: Record<string, string[]>;
   denied: DeniedField[];
   /** Codes of request-level errors (rejections) and of field errors the response carried. */
   errorCodes: string[];
@@ -49,8 +51,4 @@ export function outcomeOf(status: number, errorCodes: string[], hasData: boolean
     'PURPOSE_NOT_ALLOWED',
   ]);
   return errorCodes.every((c) => denials.has(c)) ? 'denied' : 'partial';
-}
-
-export function withReport(record: AccessRecord, report: AccessReportJson): AccessRecord {
-  return { ...record, subjects: report.touched, denied: report.denied };
 }

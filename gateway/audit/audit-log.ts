@@ -140,10 +140,14 @@ export class AuditLog {
           prev_hash: hash,
           hash: next,
         });
-        for (const [subject, fields] of Object.entries(record.subjects)) {
-          const categories = [
-            ...new Set(fields.map(this.categoryOf).filter((c): c is string => !!c)),
-          ].sort();
+        const touched = new Set([
+          ...Object.keys(record.subjects),
+          ...Object.keys(record.categories),
+        ]);
+        for (const subject of touched) {
+          const fromFields = (record.subjects[subject] ?? []).map(this.categoryOf);
+          const all = [...fromFields, ...(record.categories[subject] ?? [])];
+          const categories = [...new Set(all.filter((c): c is string => !!c))].sort();
           subjects.push({ seq, subject, categories: JSON.stringify(categories) });
         }
         hash = next;

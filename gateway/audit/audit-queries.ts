@@ -157,6 +157,10 @@ export class AuditQueries {
     return { items, endCursor: rows.length > limit ? encodeCursor(items.at(-1)!.seq) : null };
   }
 
+  verify() {
+    return this.log.verify();
+  }
+
   async verdicts(seqs: readonly number[]): Promise<Map<number, Verdict>> {
     if (seqs.length === 0) return new Map();
     const rows = await this.db

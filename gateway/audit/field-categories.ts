@@ -9,7 +9,8 @@ export function fieldCategories(supergraphSdl: string): (field: string) => strin
     if (type.name.startsWith('__') || !('getFields' in type) || !('isTypeOf' in type)) continue;
     for (const field of Object.values(type.getFields())) {
       const c = classificationOf(field as GraphQLField<unknown, unknown>);
-      if (c) map.set(`${type.name}.${field.name}`, c.category);
+      // Platform functions (writes, audit) are not data categories.
+      if (c && c.sharing !== 'FUNCTION') map.set(`${type.name}.${field.name}`, c.category);
     }
   }
   return (field) => map.get(field);

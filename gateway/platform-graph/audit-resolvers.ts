@@ -28,6 +28,17 @@ export function auditResolvers(queries: AuditQueries | null) {
         const page = await log().search(args.filter ?? {}, args.first, args.before);
         return { records: page.items, endCursor: page.endCursor };
       },
+      accessLogIntegrity: async () => {
+        const result = await log().verify();
+        return result.ok
+          ? { intact: true, checked: result.checked, brokenAt: null, reason: null }
+          : {
+              intact: false,
+              checked: result.checked,
+              brokenAt: String(result.brokenAt),
+              reason: result.reason,
+            };
+      },
       emergencyAccesses: async (_: unknown, args: PageArgs & { pending?: boolean | null }) => {
         const page = await log().emergencies(args.pending ?? true, args.first, args.before);
         return { records: page.items, endCursor: page.endCursor };

@@ -5,13 +5,32 @@ import { groupLoader } from '../runtime/loaders.ts';
 import type { AssistanceDB } from './tables.ts';
 
 /**
- * The day "currently effective" refers to. The synthetic determinations are dated relative to
- * AS_OF, so status is read on that day rather than the clock's (which would expire them).
+ * The day "currently effective" refers to: today, but never before AS_OF, the day the synthetic
+ * registry describes (so a fresh seed reads as it was generated, and new records count from
+ * the day they take effect).
  */
-export const STATUS_DAY = AS_OF;
+export function statusDay(now = new Date()): string {
+  const today = now.toISOString().slice(0, 10);
+  return today > AS_OF ? today : AS_OF;
+}
 
 export function createLoaders(db: Kysely<AssistanceDB>) {
+  const day = statusDay();
   return {
+    /** Writes and the feed run their own statements in transactions. */
+    db,
+    /** A household's feedback, newest first. */
+    feedback: groupLoader(
+      (ids) =>
+        db
+          .selectFrom('feedback')
+          .selectAll()
+          .where('household_id', 'in', ids)
+          .orderBy('household_id')
+          .orderBy('recorded_at', 'desc')
+          .execute(),
+      (row) => row.household_id,
+    ),
     /** A household's determinations, newest decision first. */
     determinations: groupLoader(
       (ids) =>
@@ -25,7 +44,7 @@ export function createLoaders(db: Kysely<AssistanceDB>) {
           .execute(),
       (row) => row.household_id,
     ),
-    /** Determinations covering each person on STATUS_DAY: approved ones and running phase-outs. */
+    /** Determinations covering each person on the status day: approved ones and running phase-outs. */
     activeCoverage: groupLoader(
       (ids) =>
         db
@@ -33,14 +52,14 @@ export function createLoaders(db: Kysely<AssistanceDB>) {
           .innerJoin('determinations as d', 'd.id', 'm.determination_id')
           .select(['m.person_id', 'd.program', 'd.decision', 'd.effective_from'])
           .where('m.person_id', 'in', ids)
-          .where('d.effective_from', '<=', STATUS_DAY)
+          .where('d.effective_from', '<=', day)
           .where((eb) =>
             eb.or([
               eb.and([
                 eb('d.decision', '=', 'APPROVED'),
-                eb.or([eb('d.effective_to', 'is', null), eb('d.effective_to', '>=', STATUS_DAY)]),
+                eb.or([eb('d.effective_to', 'is', null), eb('d.effective_to', '>=', day)]),
               ]),
-              eb.and([eb('d.decision', '=', 'TERMINATED'), eb('d.effective_to', '>=', STATUS_DAY)]),
+              eb.and([eb('d.decision', '=', 'TERMINATED'), eb('d.effective_to', '>=', day)]),
             ]),
           )
           .orderBy('m.person_id')

@@ -5,7 +5,9 @@
 import type { SubgraphContext } from '../runtime/definition.ts';
 import { assertHouseholdNumber, assertIdentityNumber } from '../runtime/input.ts';
 import type { AssistanceLoaders } from './loaders.ts';
-import type { DeterminationRow, Program } from './tables.ts';
+import { assistanceChanges } from './feed.ts';
+import { mutationResolvers } from './mutations.ts';
+import type { DeterminationRow, FeedbackRow, Program } from './tables.ts';
 
 type Context = SubgraphContext<AssistanceLoaders>;
 type Reference = { id: string };
@@ -20,6 +22,8 @@ const PROGRAM_ORDER: readonly Program[] = [
 ];
 
 export const resolvers = {
+  Query: { assistanceChanges },
+  Mutation: mutationResolvers,
   Person: {
     __resolveReference: (ref: Reference) => ({ id: assertIdentityNumber(ref.id) }),
     assistanceStatus: async (p: Reference, _: unknown, { loaders }: Context) => {
@@ -37,6 +41,13 @@ export const resolvers = {
     __resolveReference: (ref: Reference) => ({ id: assertHouseholdNumber(ref.id) }),
     determinations: (h: Reference, _: unknown, { loaders }: Context) =>
       loaders.determinations.load(h.id),
+    assistanceFeedback: (h: Reference, _: unknown, { loaders }: Context) =>
+      loaders.feedback.load(h.id),
+  },
+  Feedback: {
+    determination: (f: FeedbackRow) => f.determination_id,
+    effectiveOn: (f: FeedbackRow) => f.effective_on,
+    recordedAt: (f: FeedbackRow) => f.recorded_at,
   },
   Determination: {
     caseId: (d: DeterminationRow) => d.case_id,

@@ -64,10 +64,22 @@ export function determinationRows(households: readonly SynthHousehold[], seed: n
 }
 
 export const seeder: Seeder<AssistanceDB> = {
-  tables: ['determination_members', 'determinations'],
+  tables: ['idempotency_keys', 'changes', 'feedback', 'determination_members', 'determinations'],
   async seedChunk(db, households, seed) {
     const rows = determinationRows(households, seed);
     await insertMany(db, 'determinations', rows.determinations);
     await insertMany(db, 'determination_members', rows.members);
+    // The seeded history is the start of the change feed, in the same order.
+    await insertMany(
+      db,
+      'changes',
+      rows.determinations.map((d) => ({
+        sequence: d.sequence,
+        kind: 'DETERMINATION' as const,
+        record_id: d.id,
+        household_id: d.household_id,
+        recorded_at: d.created_at,
+      })),
+    );
   },
 };

@@ -30,13 +30,22 @@ export class AccessGuard {
       { category, sharing: 'CONDITIONAL' },
       subject,
     );
-    if (decision.allow) this.report.touch(subject, field);
+    if (decision.allow) this.report.touch(subject, field, category);
     return decision.allow;
   }
 
   /** Throws the coded denial unless the request may use `category` data of the subject. */
   require(category: string, subject: Subject, field: string): void {
-    const decision = this.decide(field, { category, sharing: 'CONDITIONAL' }, subject);
-    if (!decision.allow) throw new PlatformError(decision.code, decision.message);
+    const decision = this.policy.decide(
+      this.access,
+      field,
+      { category, sharing: 'CONDITIONAL' },
+      subject,
+    );
+    if (!decision.allow) {
+      this.report.deny(subject, field, decision.code);
+      throw new PlatformError(decision.code, decision.message);
+    }
+    this.report.touch(subject, field, category);
   }
 }

@@ -1,0 +1,94 @@
+/**
+ * The change feed: every determination and feedback in commit order, each listed only to callers
+ * who may read the household's assistance data. The cursor is the last change examined, visible
+ * or not, so a reader never rescans what it may not see and never misses what it may.
+ */
+import type { Kysely } from 'kysely';
+import { badUserInput } from '../../schema/errors.ts';
+import type { SubgraphContext } from '../runtime/definition.ts';
+import type { AssistanceLoaders } from './loaders.ts';
+import type { AssistanceDB, ChangeRow } from './tables.ts';
+
+type Context = SubgraphContext<AssistanceLoaders>;
+
+const MAX_FIRST = 500;
+const SCAN_BATCH = 500;
+/** Rows examined per call at most, so one call stays cheap however little the caller may see. */
+const MAX_SCAN = 10_000;
+
+export const encodeChangeCursor = (sequence: number) =>
+  Buffer.from(`change:${sequence}`).toString('base64url');
+
+function decodeChangeCursor(cursor: string | null | undefined): number {
+  if (cursor === null || cursor === undefined || cursor === '') return 0;
+  const match = /^change:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw badUserInput('after is not a cursor this feed gave out', { argument: 'after' });
+  return Number(match[1]);
+}
+
+async function scan(db: Kysely<AssistanceDB>, after: number, first: number, ctx: Context) {
+  const visible: ChangeRow[] = [];
+  let last = after;
+  let scanned = 0;
+  while (visible.length < first && scanned < MAX_SCAN) {
+    const rows = await db
+      .selectFrom('changes')
+      .selectAll()
+      .where('sequence', '>', last)
+      .orderBy('sequence')
+      .limit(SCAN_BATCH)
+      .execute();
+    for (const row of rows) {
+      last = Number(row.sequence);
+      scanned += 1;
+      const household = { kind: 'household' as const, id: row.household_id };
+      if (ctx.guard.canRead('assistance', household, 'Query.assistanceChanges')) visible.push(row);
+      if (visible.length === first) break;
+    }
+    if (rows.length < SCAN_BATCH) break;
+  }
+  return { visible, last };
+}
+
+export async function assistanceChanges(
+  _: unknown,
+  args: { after?: string | null; first?: number | null },
+  ctx: Context,
+) {
+  const first = args.first ?? 100;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) {
+    throw badUserInput(`first must be from 1 to ${MAX_FIRST}`, { argument: 'first' });
+  }
+  const db = ctx.loaders.db;
+  const { visible, last } = await scan(db, decodeChangeCursor(args.after), first, ctx);
+  const ids = (kind: string) => visible.filter((c) => c.kind === kind).map((c) => c.record_id);
+  const determinationIds = ids('DETERMINATION');
+  const feedbackIds = ids('FEEDBACK');
+  const [determinations, feedback, more] = await Promise.all([
+    determinationIds.length
+      ? db.selectFrom('determinations').selectAll().where('id', 'in', determinationIds).execute()
+      : [],
+    feedbackIds.length
+      ? db.selectFrom('feedback').selectAll().where('id', 'in', feedbackIds).execute()
+      : [],
+    db
+      .selectFrom('changes')
+      .select('sequence')
+      .where('sequence', '>', last)
+      .limit(1)
+      .executeTakeFirst(),
+  ]);
+  const byId = new Map<string, unknown>([...determinations, ...feedback].map((r) => [r.id, r]));
+  return {
+    changes: visible.map((c) => ({
+      cursor: encodeChangeCursor(Number(c.sequence)),
+      kind: c.kind,
+      recordedAt: c.recorded_at,
+      household: { id: c.household_id },
+      determination: c.kind === 'DETERMINATION' ? byId.get(c.record_id) : null,
+      feedback: c.kind === 'FEEDBACK' ? byId.get(c.record_id) : null,
+    })),
+    endCursor: encodeChangeCursor(last),
+    hasMore: more !== undefined,
+  };
+}
