@@ -8,6 +8,7 @@ import type { ExplorerPreset } from './routes.ts';
 
 interface PresetSpec {
   label: string;
+  query?: string;
   dept: string;
   purpose?: string;
   consent?: boolean;
@@ -50,7 +51,22 @@ const SPECS: PresetSpec[] = [
     purpose: 'emergency',
     reason: 'Typhoon evacuation: locating residents',
   },
-  { label: 'Analyst · statistics only', dept: 'analytics', purpose: 'statistics' },
+  {
+    label: 'Analyst · statistics only',
+    dept: 'analytics',
+    purpose: 'statistics',
+    query: `query Statistics {
+  assistanceStatistics(by: PREFECTURE) { region regionName program households persons monthlyAmount suppressed }
+}`,
+  },
+  {
+    label: 'Auditor · emergency accesses awaiting review',
+    dept: 'audit',
+    query: `query Review {
+  emergencyAccesses { records { seq at department reason subjects { subject fields } review { verdict } } }
+  accessLogIntegrity { intact checked brokenAt reason }
+}`,
+  },
 ];
 
 export async function developmentPresets(
@@ -63,7 +79,8 @@ export async function developmentPresets(
       Authorization: `Bearer ${await issueDepartmentToken(dataDir, { dept: spec.dept })}`,
     };
     if (spec.purpose) headers['X-Purpose'] = spec.purpose;
-    if (spec.dept !== 'analytics') headers['X-Operator-Id'] = `${spec.dept}-officer-001`;
+    if (spec.dept !== 'analytics' && spec.dept !== 'audit')
+      headers['X-Operator-Id'] = `${spec.dept}-officer-001`;
     if (spec.reason) headers['X-Access-Reason'] = encodeURIComponent(spec.reason);
     if (spec.consent && spec.purpose) {
       headers['X-Consent-Token'] = await issueConsentToken(dataDir, {
@@ -73,7 +90,7 @@ export async function developmentPresets(
         purpose: spec.purpose,
       });
     }
-    presets.push({ label: spec.label, headers });
+    presets.push({ label: spec.label, headers, ...(spec.query ? { query: spec.query } : {}) });
   }
   return presets;
 }

@@ -13,6 +13,8 @@ export interface ExplorerPreset {
   label: string;
   /** Request headers the preset fills in (Authorization, X-Purpose, X-Consent-Token …). */
   headers: Record<string, string>;
+  /** A query that suits the caller better than the default (statistics for analysts). */
+  query?: string;
 }
 
 export interface ExplorerOptions {

@@ -7,6 +7,7 @@ import { assertHouseholdNumber, assertIdentityNumber } from '../runtime/input.ts
 import type { AssistanceLoaders } from './loaders.ts';
 import { assistanceChanges } from './feed.ts';
 import { mutationResolvers } from './mutations.ts';
+import { assistanceStatistics } from './statistics.ts';
 import type { DeterminationRow, FeedbackRow, Program } from './tables.ts';
 
 type Context = SubgraphContext<AssistanceLoaders>;
@@ -22,7 +23,7 @@ const PROGRAM_ORDER: readonly Program[] = [
 ];
 
 export const resolvers = {
-  Query: { assistanceChanges },
+  Query: { assistanceChanges, assistanceStatistics },
   Mutation: mutationResolvers,
   Person: {
     __resolveReference: (ref: Reference) => ({ id: assertIdentityNumber(ref.id) }),

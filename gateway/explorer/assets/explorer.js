@@ -16,13 +16,13 @@
   });
   const fetcher = GraphiQL.createFetcher({ url: config.endpoint });
   const root = ReactDOM.createRoot(document.getElementById('graphiql'));
-  function render(headers, key) {
+  function render(headers, key, query) {
     root.render(
       React.createElement(GraphiQL, {
         key,
         fetcher,
         defaultQuery: config.defaultQuery,
-        query: undefined,
+        query: query || undefined,
         variables: config.defaultVariables || undefined,
         headers: headers ? JSON.stringify(headers, null, 2) : undefined,
         defaultEditorToolsVisibility: headers ? 'headers' : true,
@@ -33,7 +33,7 @@
   select.addEventListener('change', () => {
     const preset = presets[Number(select.value)];
     note.textContent = preset ? 'Headers filled in below (Headers tab).' : '';
-    render(preset ? preset.headers : null, 'preset-' + select.value);
+    render(preset ? preset.headers : null, 'preset-' + select.value, preset && preset.query);
   });
   render(null, 'initial');
 })();
