@@ -68,6 +68,19 @@ function isoOrNull(value: string | null | undefined, argument: string): string |
   return new Date(value).toISOString();
 }
 
+/** Rows fetched as limit + 1: the extra one only says that another page exists. */
+function pageOf<R extends { seq: number }, T>(
+  rows: R[],
+  limit: number,
+  map: (row: R) => T,
+): Page<T> {
+  const kept = rows.slice(0, limit);
+  return {
+    items: kept.map(map),
+    endCursor: rows.length > limit ? encodeCursor(Number(kept.at(-1)!.seq)) : null,
+  };
+}
+
 export class AuditQueries {
   constructor(private readonly log: AuditLog) {}
 
@@ -97,14 +110,10 @@ export class AuditQueries {
       .orderBy('s.seq', 'desc')
       .limit(limit + 1)
       .execute();
-    const items = rows.slice(0, limit).map((row) => ({
+    return pageOf(rows, limit, (row) => ({
       record: AuditQueries.stored(row),
       categories: JSON.parse(row.categories) as string[],
     }));
-    return {
-      items,
-      endCursor: rows.length > limit ? encodeCursor(items.at(-1)!.record.seq) : null,
-    };
   }
 
   async search(
@@ -131,8 +140,7 @@ export class AuditQueries {
       .orderBy('l.seq', 'desc')
       .limit(limit + 1)
       .execute();
-    const items = rows.slice(0, limit).map(AuditQueries.stored);
-    return { items, endCursor: rows.length > limit ? encodeCursor(items.at(-1)!.seq) : null };
+    return pageOf(rows, limit, AuditQueries.stored);
   }
 
   async emergencies(
@@ -153,8 +161,7 @@ export class AuditQueries {
       .orderBy('l.seq', 'desc')
       .limit(limit + 1)
       .execute();
-    const items = rows.slice(0, limit).map(AuditQueries.stored);
-    return { items, endCursor: rows.length > limit ? encodeCursor(items.at(-1)!.seq) : null };
+    return pageOf(rows, limit, AuditQueries.stored);
   }
 
   verify() {
