@@ -144,13 +144,17 @@ export interface Listening {
 }
 
 /** Listens on host:port (0 for any free port) with keep-alive tuned for a gateway in front. */
+export const MAX_HEADER_BYTES = 256 * 1024;
+
 export async function listen(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   port: number,
   host: string,
   path = '/graphql',
 ): Promise<Listening> {
-  const server = http.createServer(handler);
+  // A batch review sends up to 100 consent tokens (about 1 KB each) in X-Consent-Token: well
+  // past Node's default 16 KB of headers.
+  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler);
   // Longer than typical proxy idle timeouts, so the proxy closes first and never hits a reset.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

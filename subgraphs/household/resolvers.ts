@@ -9,6 +9,7 @@ import type { HouseholdRow, PersonRow } from './tables.ts';
 
 type Context = SubgraphContext<HouseholdLoaders>;
 
+/** Largest batch of persons or households one root field takes (a batch review's size). */
 const MAX_PERSONS = 100;
 const RELATION_ORDER = ['head', 'spouse', 'parent', 'child', 'grandchild', 'sibling'];
 const STATUS = { active: 'ACTIVE', deceased: 'DECEASED', moved: 'MOVED_OUT' } as const;
@@ -37,6 +38,12 @@ export const resolvers = {
     },
     household: (_: unknown, { id }: { id: string }, { loaders }: Context) =>
       loaders.household.load(assertHouseholdNumber(id)),
+    households: (_: unknown, { ids }: { ids: string[] }, { loaders }: Context) => {
+      if (ids.length > MAX_PERSONS) {
+        throw badUserInput(`households takes at most ${MAX_PERSONS} ids (got ${ids.length})`);
+      }
+      return loaders.household.loadMany(ids.map((id) => assertHouseholdNumber(id)));
+    },
   },
   Person: {
     __resolveReference: (ref: { id: string }, { loaders }: Context) => loaders.person.load(ref.id),

@@ -366,6 +366,45 @@ describe('access control at the gateway', () => {
       expectNoGuardedValues(after.text);
     });
 
+    it('serves a batch review of 20 households under 20 consents in one request', async () => {
+      const registry = platform.departments.departments.find(
+        (d) => d.definition.name === 'household',
+      )!.database.db;
+      const rows = await registry
+        .selectFrom('persons')
+        .select(['id', 'household_id'])
+        .orderBy('household_id')
+        .execute();
+      const households = [...new Set(rows.map((r: any) => r.household_id as string))].slice(0, 20);
+      const consents = await Promise.all(
+        households.map((hh) =>
+          consent({
+            household: hh,
+            subjects: rows.filter((r: any) => r.household_id === hh).map((r: any) => r.id),
+          }),
+        ),
+      );
+      const query = `query($ids: [ID!]!) {
+        households(ids: $ids) { id members { birthDate properties { area } } determinations { program } }
+      }`;
+      const variables = { ids: households };
+      const { body } = await gql(url, query, variables, await caseworker(consents));
+      expect(body.errors).toBeUndefined();
+      households.forEach((hh, i) => {
+        expect(body.data.households[i].id).toBe(hh);
+        for (const m of body.data.households[i].members)
+          expect(m.birthDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      });
+      const tooMany = await gql(
+        url,
+        QUERY,
+        { id: household },
+        await caseworker(Array(101).fill(consents[0])),
+      );
+      expect(tooMany.status).toBe(400);
+      expect(tooMany.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    });
+
     it('only the consent authority may revoke', async () => {
       const { body } = await gql(
         url,

@@ -1,0 +1,84 @@
+/** Production refuses development identity: missing key sources, dev keys, and the dev commands. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../lib/config.ts';
+import { devKeyFiles, ensureDevKeys } from '../../lib/identity/dev-keys.ts';
+import { keySet, signingKey } from '../../lib/identity/key-sources.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'gd-prod-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('production configuration', () => {
+  it('requires every key source, listing all that are missing at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ NODE_ENV: 'production' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = (error as ConfigError).problems.join('\n');
+    for (const name of [
+      'IDP_JWKS',
+      'IDP_ISSUER',
+      'IDP_AUDIENCE',
+      'CONSENT_JWKS',
+      'CONSENT_ISSUER',
+      'GATEWAY_SIGNING_KEY',
+    ]) {
+      expect(text).toContain(name);
+    }
+  });
+
+  it('reports bad values without echoing secrets', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://user:hunter2@db/x',
+        SEED_HOUSEHOLDS: '0',
+      });
+    } catch (e) {
+      error = e;
+    }
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  it('refuses development keys', async () => {
+    await ensureDevKeys(dir);
+    expect(() => keySet(devKeyFiles(dir, 'idp').publicJwks, { refuseDevKeys: true })).toThrow(
+      /development keys/,
+    );
+    await expect(
+      signingKey(devKeyFiles(dir, 'gateway').privateJwk, { refuseDevKeys: true }),
+    ).rejects.toThrow(/development key/);
+  });
+
+  it('refuses to print development tokens', () => {
+    for (const args of [
+      ['bin/token.ts', 'housing'],
+      [
+        'bin/consent.ts',
+        '--household',
+        '440103004693311',
+        '--grantee',
+        'housing',
+        '--purpose',
+        'housing-assistance',
+      ],
+    ]) {
+      const run = spawnSync('npx', ['tsx', ...args], {
+        env: { ...process.env, NODE_ENV: 'production', DATA_DIR: dir },
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain('refuses to run with NODE_ENV=production');
+    }
+  });
+});
