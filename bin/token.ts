@@ -15,7 +15,7 @@ const cfg = config();
 const dept = positionals[0];
 if (!dept || positionals.length > 1) fail(`usage: ${usage}`);
 if (dept === 'citizen' && !isIdentityNumber(values.sub ?? '')) {
-  fail('a citizen token needs --sub <the citizen\'s identity number>');
+  fail("a citizen token needs --sub <the citizen's identity number>");
 }
 if (!CATALOGUE.departments[dept]) {
   fail(

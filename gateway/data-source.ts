@@ -1,20 +1,35 @@
 /**
  * How the gateway talks to a department: Node's fetch (undici, keep-alive pooled) instead of the
- * gateway's default fetcher, a deadline per call, and transport failures turned into the coded
- * SUBGRAPH_UNAVAILABLE so the rest of the response still arrives.
+ * gateway's default fetcher, a deadline per call, a circuit breaker, and failure isolation: a
+ * department that is down, slower than its deadline, or answers something that is not a GraphQL
+ * response yields SUBGRAPH_UNAVAILABLE at the paths of the fields it would have filled, so the
+ * rest of the response still arrives (see resilience/unavailable-response.ts).
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { signAccessContext } from '../schema/access-context.ts';
-import { ErrorCode, PlatformError } from '../schema/errors.ts';
 import type { SigningKey } from '../lib/identity/key-sources.ts';
 import type { GatewayContext } from './context.ts';
+import { CircuitBreaker, type CircuitState } from './resilience/circuit-breaker.ts';
+import { unavailableErrors } from './resilience/unavailable-response.ts';
+
+/** How one call to a department ended (metrics label). */
+export type SubgraphCallOutcome =
+  'ok' | 'timeout' | 'unreachable' | 'http_error' | 'bad_response' | 'circuit_open';
+
+export interface SubgraphCallObserver {
+  call(subgraph: string, outcome: SubgraphCallOutcome, seconds: number): void;
+  circuit(subgraph: string, state: CircuitState): void;
+}
 
 export interface DepartmentDataSourceOptions {
   name: string;
   url: string;
   timeoutMs: number;
   signing: SigningKey;
+  circuitBreaker?: { failureThreshold: number; cooldownMs: number };
+  observer?: SubgraphCallObserver;
 }
 
 export function createTimedFetcher(timeoutMs: number): Fetcher {
@@ -22,14 +37,62 @@ export function createTimedFetcher(timeoutMs: number): Fetcher {
     fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
 }
 
+/** A failed call, classified; thrown from the transport and caught in process(). */
+class SubgraphCallFailure extends Error {
+  constructor(
+    readonly outcome: Exclude<SubgraphCallOutcome, 'ok' | 'circuit_open'>,
+    readonly status?: number,
+  ) {
+    super(`subgraph call failed: ${outcome}`);
+  }
+}
+
+function classify(error: unknown, response?: { ok: boolean; status: number }): SubgraphCallFailure {
+  if (response && !response.ok) return new SubgraphCallFailure('http_error', response.status);
+  const name = (error as { name?: string } | undefined)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return new SubgraphCallFailure('timeout');
+  if (error instanceof TypeError && /fetch failed/.test(error.message))
+    return new SubgraphCallFailure('unreachable');
+  return new SubgraphCallFailure('bad_response');
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Is this a GraphQL response the gateway can merge (and, for entities, one per representation)? */
+function wellFormed(response: unknown, representations: unknown): boolean {
+  if (!isObject(response)) return false;
+  if (response.errors !== undefined && !Array.isArray(response.errors)) return false;
+  const { data } = response;
+  if (data === undefined || data === null) return Array.isArray(response.errors);
+  if (!isObject(data)) return false;
+  if (!Array.isArray(representations)) return true;
+  return Array.isArray(data._entities) && data._entities.length === representations.length;
+}
+
 export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly name: string;
+  readonly breaker: CircuitBreaker;
   private readonly signing: SigningKey;
+  private readonly observer: SubgraphCallObserver | undefined;
 
-  constructor({ name, url, timeoutMs, signing }: DepartmentDataSourceOptions) {
+  constructor({
+    name,
+    url,
+    timeoutMs,
+    signing,
+    circuitBreaker,
+    observer,
+  }: DepartmentDataSourceOptions) {
     super({ url, fetcher: createTimedFetcher(timeoutMs) });
     this.name = name;
     this.signing = signing;
+    this.observer = observer;
+    this.breaker = new CircuitBreaker({
+      failureThreshold: circuitBreaker?.failureThreshold ?? 5,
+      cooldownMs: circuitBreaker?.cooldownMs ?? 10_000,
+      onStateChange: (state) => observer?.circuit(name, state),
+    });
   }
 
   /** Every call carries the access context, signed for this department and this operation. */
@@ -60,12 +123,46 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
     return response;
   }
 
-  override didEncounterError(error: Error): void {
+  override async process(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): Promise<GatewayGraphQLResponse> {
+    // Health checks and schema loading are not client operations: nothing to isolate.
+    if (!('incomingRequestContext' in options)) return super.process(options);
+    const unavailable = () => ({
+      errors: unavailableErrors(this.name, options.request, options.document),
+    });
+    if (!this.breaker.allow()) {
+      this.observer?.call(this.name, 'circuit_open', 0);
+      return unavailable();
+    }
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const response = await super.process(options);
+      if (!wellFormed(response, options.request.variables?.representations))
+        throw new SubgraphCallFailure('bad_response');
+      this.breaker.succeeded();
+      this.observer?.call(this.name, 'ok', seconds());
+      return response;
+    } catch (error) {
+      if (!(error instanceof SubgraphCallFailure)) {
+        this.breaker.released();
+        throw error;
+      }
+      // A 4xx is an answer (the department is alive); anything else counts towards opening.
+      if (error.status !== undefined && error.status < 500) this.breaker.released();
+      else this.breaker.failed();
+      this.observer?.call(this.name, error.outcome, seconds());
+      return unavailable();
+    }
+  }
+
+  override didEncounterError(
+    error: Error,
+    _request: unknown,
+    response?: { ok: boolean; status: number },
+  ): void {
     // Never relay the transport's message: it names hosts and ports.
-    throw new PlatformError(
-      ErrorCode.SUBGRAPH_UNAVAILABLE,
-      `The ${this.name} department did not answer; its data is missing from this response`,
-      { extensions: { subgraph: this.name }, originalError: error },
-    );
+    throw classify(error, response);
   }
 }

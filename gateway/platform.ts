@@ -12,12 +12,18 @@ import { startGateway, type RunningGateway } from './server.ts';
 import { HOUSEHOLD_QUERY } from './sample-query.ts';
 import { developmentPresets } from './explorer/presets.ts';
 import { openAudit, type Audit } from './audit/index.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { createGatewayMetrics } from './observability/metrics.ts';
 
 export interface PlatformOptions {
   log?: (line: string) => void;
   /** Use free ports everywhere (tests). */
   anyPorts?: boolean;
   databasePrefix?: string;
+  /** The gateway's structured log (default: JSON lines on stdout at LOG_LEVEL). */
+  logger?: Logger;
+  /** Prefix of rate-limit counters in the shared store (tests isolate themselves with it). */
+  rateLimitNamespace?: string;
 }
 
 export interface RunningPlatform {
@@ -97,6 +103,7 @@ export async function startPlatform(
   });
   const store = createSharedStore(config.redisUrl);
   const supergraphSdl = readSupergraph();
+  const metrics = createGatewayMetrics();
   let audit: Audit | undefined;
   try {
     audit = await openAudit({
@@ -104,6 +111,7 @@ export async function startPlatform(
       databaseUrl: config.databaseUrl,
       ...(options.databasePrefix ? { databasePrefix: options.databasePrefix } : {}),
       supergraphSdl,
+      onFlush: (seconds) => metrics.observeAuditFlush(seconds),
     });
     if (store.kind === 'redis') log(await redisStatus(store));
     if (departments.seeded.length > 0) {
@@ -121,19 +129,28 @@ export async function startPlatform(
       subgraphTimeoutMs: config.subgraphTimeoutMs,
       host: config.host,
       port: options.anyPorts ? 0 : config.gatewayPort,
+      // In production the explorer comes with introspection (INTROSPECTION=true), never presets.
       explorer:
-        config.env === 'production'
+        config.env === 'production' && !config.operations.introspection
           ? false
           : {
               defaultQuery: HOUSEHOLD_QUERY,
               defaultVariables: JSON.stringify({ id: sample?.household ?? '' }, null, 2),
-              presets: sample ? await developmentPresets(config.dataDir, sample) : [],
+              presets:
+                sample && config.env !== 'production'
+                  ? await developmentPresets(config.dataDir, sample)
+                  : [],
             },
-      introspection: config.env !== 'production',
+      introspection: config.operations.introspection,
       identity,
       store,
       audit: audit.writer,
       auditLog: audit.log,
+      operations: config.operations,
+      logger: options.logger ?? createLogger({ level: config.operations.logLevel }),
+      metrics,
+      shutdownHooks: [() => audit!.writer.flush()],
+      ...(options.rateLimitNamespace ? { rateLimitNamespace: options.rateLimitNamespace } : {}),
     });
     for (const d of departments.departments)
       log(`  ${d.definition.name.padEnd(11)} ${d.server.url}`);

@@ -1,6 +1,6 @@
 /**
- * The gateway: Apollo Server over @apollo/gateway on the committed supergraph, plus the explorer
- * and health routes on the same port.
+ * The gateway: Apollo Server over @apollo/gateway on the committed supergraph, plus the explorer,
+ * health, readiness and metrics routes on the same port, and a graceful shutdown.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
@@ -11,6 +11,7 @@ import { formatClientError } from '../schema/errors.ts';
 import { Policy } from '../schema/policy.ts';
 import { listen, sendJson, type Listening } from '../lib/http.ts';
 import type { GatewayIdentity } from '../lib/identity/resolve.ts';
+import type { OperationsConfig } from '../lib/operations-config.ts';
 import type { SharedStore } from '../lib/store/index.ts';
 import { createCallerAuthenticator } from './access/caller.ts';
 import { ConsentVerifier } from './access/consent.ts';
@@ -23,6 +24,11 @@ import type { GatewayContext } from './context.ts';
 import { DepartmentDataSource } from './data-source.ts';
 import { PLATFORM_GRAPH, createPlatformDataSource } from './platform-graph/index.ts';
 import { createExplorerRoutes, type ExplorerOptions } from './explorer/routes.ts';
+import { createHardening } from './hardening.ts';
+import type { ShutdownHook } from './health/drain.ts';
+import { createOperationalRoutes } from './health/routes.ts';
+import type { Logger } from './observability/logger.ts';
+import type { GatewayMetrics } from './observability/metrics.ts';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -41,14 +47,32 @@ export interface GatewayOptions {
   audit: GroupCommitWriter | null;
   /** The access log the platform graph reads (citizen view, auditors). */
   auditLog: AuditLog | null;
+  /** Limits, rate limits, breaker, readiness, drain deadline (defaults: an empty environment). */
+  operations?: OperationsConfig;
+  logger?: Logger;
+  metrics?: GatewayMetrics;
+  /** Run in order on close(), once in-flight requests are done and before connections close. */
+  shutdownHooks?: ShutdownHook[];
+  /** Prefix of rate-limit counters in the shared store (tests isolate themselves with it). */
+  rateLimitNamespace?: string;
 }
 
 export interface RunningGateway extends Listening {
   apollo: ApolloServer<GatewayContext>;
+  metrics: GatewayMetrics;
+  logger: Logger;
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const policy = new Policy(CATALOGUE);
+  const hardening = createHardening({
+    store: options.store,
+    subgraphUrls: options.subgraphUrls,
+    ...(options.operations ? { operations: options.operations } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.rateLimitNamespace ? { rateLimitNamespace: options.rateLimitNamespace } : {}),
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
@@ -62,6 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         url,
         timeoutMs: options.subgraphTimeoutMs,
         signing: options.identity.signing,
+        ...hardening.departmentOptions(),
       });
     },
   });
@@ -69,21 +94,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     gateway,
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection ?? true,
-    formatError: (formatted) => formatClientError(formatted),
+    formatError: (formatted) => formatClientError(hardening.formatTokenLimit(formatted)),
+    parseOptions: hardening.parseOptions,
     csrfPrevention: true,
+    ...(hardening.persistedQueries ? { persistedQueries: hardening.persistedQueries } : {}),
     plugins: [
+      ...hardening.plugins,
       ApolloServerPluginInlineTraceDisabled(),
       createOperatorPlugin(),
       responseSummaryPlugin,
     ],
   });
   const requestAccess = createRequestAccess({
-    authenticate: createCallerAuthenticator({
-      keys: options.identity.callerKeys,
-      issuer: options.identity.idpIssuer,
-      audience: options.identity.audience,
-      catalogue: CATALOGUE,
-    }),
+    authenticate: hardening.rateLimited(
+      createCallerAuthenticator({
+        keys: options.identity.callerKeys,
+        issuer: options.identity.idpIssuer,
+        audience: options.identity.audience,
+        catalogue: CATALOGUE,
+      }),
+    ),
     consents: new ConsentVerifier({
       keys: options.identity.consentKeys,
       issuer: options.identity.consentIssuer,
@@ -93,23 +123,32 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     catalogue: CATALOGUE,
   });
   await apollo.start();
+  hardening.markSupergraphLoaded();
+  const operational = createOperationalRoutes(hardening);
   const explorer = options.explorer ? createExplorerRoutes(options.explorer) : undefined;
   const graphql = createGraphQLRoute({
     apollo,
     requestAccess,
     policy,
     audit: options.audit,
-    maxBodyBytes: options.maxBodyBytes ?? 256 * 1024,
+    maxBodyBytes: options.maxBodyBytes ?? hardening.operations.limits.maxBodyBytes,
   });
+  const { inFlight, tracker, logger } = hardening;
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const leave = inFlight.enter();
+    res.once('close', leave);
+    // Draining: requests on kept-alive connections are still served, then the connection ends.
+    if (inFlight.isDraining) res.setHeader('connection', 'close');
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (await operational(req, res, url)) return;
       if (explorer?.(req, res, url)) return;
       if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
-      await graphql(req, res, url);
-    })().catch(() => {
+      const observation = tracker.start(req.headers);
+      tracker.finish(observation, await graphql(req, res, url));
+    })().catch((error: unknown) => {
+      logger.error({ err: { type: (error as Error)?.name } }, 'request failed unexpectedly');
       if (res.headersSent) return res.destroy();
       sendJson(res, 500, {
         errors: [
@@ -120,12 +159,31 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
 
   const listening = await listen(handler, options.port, options.host);
+  logger.info({ port: listening.port }, 'gateway listening');
+  let closing: Promise<void> | undefined;
+  const shutdown = async () => {
+    // Stop accepting; finish what is in flight (its access records included); then close.
+    const closed = new Promise<void>((resolve) => listening.server.close(() => resolve()));
+    listening.server.closeIdleConnections();
+    const drained = await inFlight.drain(hardening.operations.shutdownDrainMs);
+    logger.info({ drained, abandoned: inFlight.size }, 'gateway drained');
+    for (const hook of options.shutdownHooks ?? []) {
+      try {
+        await hook();
+      } catch (error) {
+        logger.error({ err: { type: (error as Error)?.name } }, 'shutdown hook failed');
+      }
+    }
+    listening.server.closeAllConnections();
+    await closed;
+    await apollo.stop();
+    logger.info('gateway closed');
+  };
   return {
     ...listening,
     apollo,
-    close: async () => {
-      await listening.close();
-      await apollo.stop();
-    },
+    metrics: hardening.metrics,
+    logger,
+    close: () => (closing ??= shutdown()),
   };
 }

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { SUBGRAPHS } from '../schema/catalogue.ts';
+import { readOperationsConfig, type OperationsConfig } from './operations-config.ts';
 
 export type RuntimeEnv = 'development' | 'production' | 'test';
 
@@ -29,6 +30,8 @@ export interface PlatformConfig {
   seed: number;
   seedHouseholds: number;
   identity: IdentityConfig;
+  /** Limits, rate limits, failure isolation, health, shutdown and logging. */
+  operations: OperationsConfig;
 }
 
 /** Key sources; unset ones fall back to development keys (refused in production). */
@@ -58,7 +61,7 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-class Reader {
+export class Reader {
   readonly problems: string[] = [];
   constructor(private readonly env: Env) {}
 
@@ -76,6 +79,31 @@ class Reader {
       return fallback;
     }
     return value;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.string(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+    if (['false', '0', 'no', 'off'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
+  /** A comma-separated list; each item must be one of `allowed` when it is given. */
+  list(name: string, fallback: string[], allowed?: readonly string[]): string[] {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const items = raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+    const unknown = allowed ? items.filter((item) => !allowed.includes(item)) : [];
+    if (unknown.length > 0) {
+      this.problems.push(`${name} may list ${allowed!.join(', ')} (got "${unknown.join(', ')}")`);
+      return fallback;
+    }
+    return items;
   }
 
   url(name: string, protocols: string[]): string | undefined {
@@ -136,6 +164,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Platfor
       gatewaySigningKey: read.string('GATEWAY_SIGNING_KEY'),
       gatewayJwks: read.string('GATEWAY_JWKS'),
     },
+    operations: readOperationsConfig(read, nodeEnv, cwd),
   };
   if (config.env === 'production') {
     const id = config.identity;

@@ -1,9 +1,11 @@
 /** The single-process store: a map with expiry. */
-import type { RevocationRecord, SharedStore } from './shared-store.ts';
+import type { CounterHit, CounterState, RevocationRecord, SharedStore } from './shared-store.ts';
 
 export class MemoryStore implements SharedStore {
   readonly kind = 'memory' as const;
   private readonly revocations = new Map<string, { record: RevocationRecord; expiresAt: number }>();
+  private readonly counters = new Map<string, { count: number; resetAt: number }>();
+  private nextCounterSweep = 0;
 
   async revokeConsent(record: RevocationRecord, expiresAt: number): Promise<void> {
     if (!this.revocations.has(record.consentId)) {
@@ -22,9 +24,31 @@ export class MemoryStore implements SharedStore {
     return entry && entry.expiresAt > Date.now() ? entry.record : null;
   }
 
+  async hitCounters(hits: readonly CounterHit[]): Promise<CounterState[]> {
+    const now = Date.now();
+    this.sweepCounters(now);
+    return hits.map(({ key, windowMs }) => {
+      let counter = this.counters.get(key);
+      if (!counter || counter.resetAt <= now) {
+        counter = { count: 0, resetAt: now + windowMs };
+        this.counters.set(key, counter);
+      }
+      counter.count += 1;
+      return { count: counter.count, resetInMs: counter.resetAt - now };
+    });
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}
+
+  /** Drops ended windows now and then, so that one-off clients do not accumulate. */
+  private sweepCounters(now: number): void {
+    if (now < this.nextCounterSweep) return;
+    this.nextCounterSweep = now + 10_000;
+    for (const [key, counter] of this.counters)
+      if (counter.resetAt <= now) this.counters.delete(key);
+  }
 
   private sweep(): void {
     const now = Date.now();

@@ -5,13 +5,44 @@
  * reads also work on Redis Cluster.
  */
 import { Redis } from 'ioredis';
-import { StoreUnavailableError, type RevocationRecord, type SharedStore } from './shared-store.ts';
+import {
+  StoreUnavailableError,
+  type CounterHit,
+  type CounterState,
+  type RevocationRecord,
+  type SharedStore,
+} from './shared-store.ts';
 
 const key = (consentId: string) => `{gd}:consent:revoked:${consentId}`;
+const counterKey = (name: string) => `{gd}:counter:${name}`;
+
+/**
+ * Fixed-window counters in one atomic step: INCR each key, start its window (PEXPIRE) on the
+ * first hit or when it somehow has no expiry, and return count and remaining time per key.
+ * ARGV holds each key's window in ms, in KEYS order.
+ */
+const HIT_COUNTERS_LUA = `
+local result = {}
+for i, k in ipairs(KEYS) do
+  local count = redis.call('INCR', k)
+  local ttl = redis.call('PTTL', k)
+  if count == 1 or ttl < 0 then
+    redis.call('PEXPIRE', k, ARGV[i])
+    ttl = tonumber(ARGV[i])
+  end
+  result[#result + 1] = count
+  result[#result + 1] = ttl
+end
+return result
+`;
+
+type CountingRedis = Redis & {
+  hitCounters(...args: (string | number)[]): Promise<number[]>;
+};
 
 export class RedisStore implements SharedStore {
   readonly kind = 'redis' as const;
-  private readonly redis: Redis;
+  private readonly redis: CountingRedis;
 
   constructor(url: string, options: { commandTimeoutMs?: number } = {}) {
     this.redis = new Redis(url, {
@@ -21,7 +52,9 @@ export class RedisStore implements SharedStore {
       connectTimeout: 2000,
       retryStrategy: (attempt) => Math.min(100 * attempt, 1000),
       lazyConnect: false,
-    });
+    }) as CountingRedis;
+    // EVALSHA with a fallback to EVAL: the script travels once per connection.
+    this.redis.defineCommand('hitCounters', { lua: HIT_COUNTERS_LUA });
     // Connection errors surface as failed commands; without a listener ioredis logs them.
     this.redis.on('error', () => undefined);
   }
@@ -51,6 +84,18 @@ export class RedisStore implements SharedStore {
   async revocation(consentId: string): Promise<RevocationRecord | null> {
     const value = await this.run(() => this.redis.get(key(consentId)));
     return value ? (JSON.parse(value) as RevocationRecord) : null;
+  }
+
+  async hitCounters(hits: readonly CounterHit[]): Promise<CounterState[]> {
+    if (hits.length === 0) return [];
+    const keys = hits.map((h) => counterKey(h.key));
+    const reply = await this.run(() =>
+      this.redis.hitCounters(keys.length, ...keys, ...hits.map((h) => h.windowMs)),
+    );
+    return hits.map((_, i) => ({
+      count: Number(reply[2 * i]),
+      resetInMs: Math.max(0, Number(reply[2 * i + 1])),
+    }));
   }
 
   async ping(): Promise<void> {

@@ -16,8 +16,6 @@ import { composeSupergraph, readSupergraph, supergraphMembers } from '../../sche
 import { CATALOGUE } from '../../schema/catalogue.ts';
 import { classificationOf, GUARDED_TYPES } from '../../subgraphs/runtime/field-policy.ts';
 
-
-
 function guardedFields(schema: GraphQLSchema) {
   const out: { coordinate: string; field: GraphQLField<unknown, unknown> }[] = [];
   for (const typeName of GUARDED_TYPES) {

@@ -23,13 +23,14 @@ const grantArb = fc.record({
 
 const accessArb: fc.Arbitrary<AccessContext> = fc.record({
   requestId: fc.constant('r'),
-  caller: fc.constantFrom(...departments).map((dept) => ({
-    sub: 'client',
-    dept,
-    kind: CATALOGUE.departments[dept]?.kind ?? 'department',
-  })).chain((caller) =>
-    fc.subarray(roles).map((r) => ({ ...caller, roles: r })),
-  ),
+  caller: fc
+    .constantFrom(...departments)
+    .map((dept) => ({
+      sub: 'client',
+      dept,
+      kind: CATALOGUE.departments[dept]?.kind ?? 'department',
+    }))
+    .chain((caller) => fc.subarray(roles).map((r) => ({ ...caller, roles: r }))),
   purpose: fc.option(fc.constantFrom(...purposes), { nil: undefined }),
   grants: fc.array(grantArb, { maxLength: 3 }),
   rejected: fc.constant([]),
