@@ -1,6 +1,7 @@
 /**
- * How the gateway talks to a department: Node's fetch (undici, keep-alive pooled) instead of the
- * gateway's default fetcher, a deadline per call, a circuit breaker, and failure isolation: a
+ * How the gateway talks to a department: a lean keep-alive HTTP client (lib/http-client.ts)
+ * instead of the gateway's default fetcher and its per-call request objects, a deadline per call,
+ * a circuit breaker, and failure isolation: a
  * department that is down, slower than its deadline, or answers something that is not a GraphQL
  * response yields SUBGRAPH_UNAVAILABLE at the paths of the fields it would have filled, so the
  * rest of the response still arrives (see resilience/unavailable-response.ts).
@@ -8,7 +9,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { signAccessContext } from '../schema/access-context.ts';
+import { AccessContextSigner } from '../schema/access-context.ts';
+import { HttpCallError, JsonPostClient } from '../lib/http-client.ts';
 import type { SigningKey } from '../lib/identity/key-sources.ts';
 import type { GatewayContext } from './context.ts';
 import { CircuitBreaker, type CircuitState } from './resilience/circuit-breaker.ts';
@@ -28,6 +30,8 @@ export interface DepartmentDataSourceOptions {
   url: string;
   timeoutMs: number;
   signing: SigningKey;
+  /** Shared by the gateway's data sources, so a request's context is serialized once. */
+  signer?: AccessContextSigner;
   circuitBreaker?: { failureThreshold: number; cooldownMs: number };
   observer?: SubgraphCallObserver;
 }
@@ -51,6 +55,7 @@ function classify(error: unknown, response?: { ok: boolean; status: number }): S
   if (response && !response.ok) return new SubgraphCallFailure('http_error', response.status);
   const name = (error as { name?: string } | undefined)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return new SubgraphCallFailure('timeout');
+  if (error instanceof HttpCallError) return new SubgraphCallFailure('unreachable');
   if (error instanceof TypeError && /fetch failed/.test(error.message))
     return new SubgraphCallFailure('unreachable');
   return new SubgraphCallFailure('bad_response');
@@ -73,20 +78,23 @@ function wellFormed(response: unknown, representations: unknown): boolean {
 export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly name: string;
   readonly breaker: CircuitBreaker;
-  private readonly signing: SigningKey;
+  private readonly signer: AccessContextSigner;
   private readonly observer: SubgraphCallObserver | undefined;
+  private readonly client: JsonPostClient;
 
   constructor({
     name,
     url,
     timeoutMs,
     signing,
+    signer,
     circuitBreaker,
     observer,
   }: DepartmentDataSourceOptions) {
     super({ url, fetcher: createTimedFetcher(timeoutMs) });
+    this.client = new JsonPostClient(url, { timeoutMs });
     this.name = name;
-    this.signing = signing;
+    this.signer = signer ?? new AccessContextSigner(signing.key);
     this.observer = observer;
     this.breaker = new CircuitBreaker({
       failureThreshold: circuitBreaker?.failureThreshold ?? 5,
@@ -101,12 +109,7 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
     context,
   }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     if (!context.access) throw new Error('no access context: refusing to call a department');
-    const accessContext = await signAccessContext(
-      context.access,
-      this.name,
-      request.query ?? '',
-      this.signing.key,
-    );
+    const accessContext = this.signer.sign(context.access, this.name, request.query ?? '');
     request.extensions = { ...request.extensions, accessContext };
   }
 
@@ -138,7 +141,7 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     try {
-      const response = await super.process(options);
+      const response = await this.send(options);
       if (!wellFormed(response, options.request.variables?.representations))
         throw new SubgraphCallFailure('bad_response');
       this.breaker.succeeded();
@@ -155,6 +158,37 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
       this.observer?.call(this.name, error.outcome, seconds());
       return unavailable();
     }
+  }
+
+  /** One client operation: sign, POST, parse. Transport failures come out classified. */
+  private async send(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): Promise<GatewayGraphQLResponse> {
+    const { request, context } = options;
+    await this.willSendRequest(options);
+    const body = JSON.stringify({
+      query: request.query,
+      variables: request.variables,
+      operationName: request.operationName,
+      extensions: request.extensions,
+    });
+    let result;
+    try {
+      result = await this.client.post(body);
+    } catch (error) {
+      throw classify(error);
+    }
+    if (result.status < 200 || result.status >= 300) {
+      throw new SubgraphCallFailure('http_error', result.status);
+    }
+    let response: GatewayGraphQLResponse;
+    try {
+      response = JSON.parse(result.body) as GatewayGraphQLResponse;
+    } catch {
+      throw new SubgraphCallFailure('bad_response');
+    }
+    if (!isObject(response)) throw new SubgraphCallFailure('bad_response');
+    return this.didReceiveResponse({ response, request, context: context as GatewayContext });
   }
 
   override didEncounterError(

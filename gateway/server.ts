@@ -9,6 +9,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { CATALOGUE } from '../schema/catalogue.ts';
 import { formatClientError } from '../schema/errors.ts';
 import { Policy } from '../schema/policy.ts';
+import { AccessContextSigner } from '../schema/access-context.ts';
 import { listen, sendJson, type Listening } from '../lib/http.ts';
 import type { GatewayIdentity } from '../lib/identity/resolve.ts';
 import type { OperationsConfig } from '../lib/operations-config.ts';
@@ -65,6 +66,7 @@ export interface RunningGateway extends Listening {
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const policy = new Policy(CATALOGUE);
+  const signer = new AccessContextSigner(options.identity.signing.key);
   const hardening = createHardening({
     store: options.store,
     subgraphUrls: options.subgraphUrls,
@@ -86,6 +88,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         url,
         timeoutMs: options.subgraphTimeoutMs,
         signing: options.identity.signing,
+        signer,
         ...hardening.departmentOptions(),
       });
     },

@@ -4,7 +4,7 @@
  * be replayed against another department or with another query. It travels in the request body's
  * `extensions.accessContext`, so batch reviews with many consents never hit header-size limits.
  */
-import { createHash } from 'node:crypto';
+import { KeyObject as NodeKeyObject, createHash, sign as signBytes } from 'node:crypto';
 import { SignJWT, jwtVerify, type CryptoKey, type JWTVerifyGetKey, type KeyObject } from 'jose';
 import type { AccessContext } from './access.ts';
 
@@ -18,6 +18,37 @@ export const subgraphAudience = (subgraph: string) => `subgraph:${subgraph}`;
 
 export function queryHash(query: string): string {
   return createHash('sha256').update(query).digest('base64url');
+}
+
+const HEADER = Buffer.from(
+  JSON.stringify({ alg: ACCESS_CONTEXT_ALGORITHM, typ: ACCESS_CONTEXT_TYPE }),
+).toString('base64url');
+
+/**
+ * The gateway's signer: synchronous Ed25519 over a standard compact JWS (jose verifies it), with
+ * the request's context serialized once however many departments the plan calls.
+ */
+export class AccessContextSigner {
+  private readonly key: NodeKeyObject;
+  private readonly serialized = new WeakMap<AccessContext, string>();
+
+  constructor(key: CryptoKey | KeyObject) {
+    this.key = key instanceof NodeKeyObject ? key : NodeKeyObject.from(key as CryptoKey);
+    if (this.key.asymmetricKeyType !== 'ed25519')
+      throw new Error('access contexts are signed with Ed25519');
+  }
+
+  sign(access: AccessContext, subgraph: string, query: string): string {
+    let ctx = this.serialized.get(access);
+    if (!ctx) {
+      ctx = JSON.stringify(access);
+      this.serialized.set(access, ctx);
+    }
+    const iat = Math.floor(Date.now() / 1000);
+    const payload = `{"ctx":${ctx},"qh":${JSON.stringify(queryHash(query))},"iss":${JSON.stringify(ACCESS_CONTEXT_ISSUER)},"aud":${JSON.stringify(subgraphAudience(subgraph))},"iat":${iat},"exp":${iat + ACCESS_CONTEXT_TTL_SECONDS}}`;
+    const input = `${HEADER}.${Buffer.from(payload).toString('base64url')}`;
+    return `${input}.${signBytes(null, Buffer.from(input), this.key).toString('base64url')}`;
+  }
 }
 
 export async function signAccessContext(

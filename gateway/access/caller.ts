@@ -32,9 +32,18 @@ export type CallerAuthenticator = (authorization: string | undefined) => Promise
 export function createCallerAuthenticator(
   options: CallerAuthenticatorOptions,
 ): CallerAuthenticator {
+  // A client sends the same token for hours: verify it once, then until it expires.
+  const verified = new Map<string, { caller: Caller; exp: number }>();
+  const remember = (token: string, caller: Caller, exp: number) => {
+    if (verified.size >= 10_000) verified.delete(verified.keys().next().value!);
+    verified.set(token, { caller, exp });
+    return caller;
+  };
   return async (authorization) => {
     const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization ?? '');
     if (!match) throw new AuthenticationError(authorization ? 'malformed header' : 'no token');
+    const cached = verified.get(match[1]!);
+    if (cached && cached.exp * 1000 > Date.now()) return cached.caller;
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(match[1]!, options.keys, {
@@ -55,8 +64,13 @@ export function createCallerAuthenticator(
     }
     if (!roles.every((r) => typeof r === 'string'))
       throw new AuthenticationError('malformed roles');
+    const exp = payload.exp as number;
     if (roles.includes(CITIZEN_ROLE)) {
-      return { sub, dept: CITIZEN_DEPT, kind: 'citizen', roles: roles as string[] };
+      return remember(
+        match[1]!,
+        { sub, dept: CITIZEN_DEPT, kind: 'citizen', roles: roles as string[] },
+        exp,
+      );
     }
     const department = options.catalogue.departments[dept];
     if (!department) {
@@ -68,6 +82,6 @@ export function createCallerAuthenticator(
         },
       );
     }
-    return { sub, dept, kind: department.kind, roles: roles as string[] };
+    return remember(match[1]!, { sub, dept, kind: department.kind, roles: roles as string[] }, exp);
   };
 }
