@@ -130,13 +130,14 @@ export class AuditLog {
       const subjects: AuditTables['access_subjects'][] = [];
       for (const record of records) {
         seq += 1;
-        const next = chainHash(hash, seq, record);
+        const text = JSON.stringify(record);
+        const next = chainHash(hash, seq, text);
         rows.push({
           seq,
           at: record.at,
           dept: record.dept,
           review: record.review ? 1 : 0,
-          record: JSON.stringify(record),
+          record: text,
           prev_hash: hash,
           hash: next,
         });
@@ -193,7 +194,7 @@ export class AuditLog {
         }
         if (row.prev_hash !== previous)
           return { ok: false, checked, brokenAt: seq, reason: 'previous hash does not match' };
-        if (chainHash(previous, seq, record) !== row.hash)
+        if (chainHash(previous, seq, row.record) !== row.hash)
           return { ok: false, checked, brokenAt: seq, reason: 'hash does not match the record' };
         if (
           row.at !== record.at ||
