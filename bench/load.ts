@@ -1,0 +1,80 @@
+/**
+ * One measurement: autocannon against one gateway for a fixed window, with the gateway's (and
+ * the departments') CPU time read from /proc before and after, so CPU per request is that
+ * process's own.
+ */
+import os from 'node:os';
+import autocannon from 'autocannon';
+import { cpuMs, rssMb } from './procstat.ts';
+import type { Workload } from './workloads.ts';
+
+export interface LoadOptions {
+  connections: number;
+  durationSeconds: number;
+}
+
+export interface Measurement {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** CPU time of the gateway process per completed request. */
+  cpuMsPerRequest: number;
+  /** CPU time of the departments' process per completed request (the same for all three). */
+  departmentsCpuMsPerRequest: number;
+  /** CPU time of the load generator (this process) per request: the machine's third consumer. */
+  clientCpuMsPerRequest: number;
+  rssMb: number;
+  requests: number;
+  /** Non-2xx answers, connection errors and responses carrying GraphQL errors. */
+  failures: number;
+  /** The machine's 1-minute load average at the end of the window (> 2: others were busy too). */
+  loadAverage: number;
+}
+
+export async function load(url: string, workload: Workload, options: LoadOptions) {
+  let failures = 0;
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections: options.connections,
+    duration: options.durationSeconds,
+    pipelining: 1,
+    requests: [
+      {
+        setupRequest: (request) => ({ ...request, ...workload.next() }),
+        onResponse: (status, body) => {
+          if (status !== 200 || body.includes('"errors"')) failures += 1;
+        },
+      },
+    ],
+  });
+  return { result, failures: failures + result.errors };
+}
+
+export async function measure(
+  target: { url: string; pid: number },
+  departmentsPid: number,
+  workload: Workload,
+  options: LoadOptions,
+): Promise<Measurement> {
+  const cpuBefore = cpuMs(target.pid);
+  const departmentsBefore = cpuMs(departmentsPid);
+  const clientBefore = cpuMs(process.pid);
+  const { result, failures } = await load(target.url, workload, options);
+  const cpu = cpuMs(target.pid) - cpuBefore;
+  const departments = cpuMs(departmentsPid) - departmentsBefore;
+  const client = cpuMs(process.pid) - clientBefore;
+  const requests = result.requests.total;
+  return {
+    requestsPerSecond: requests / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    cpuMsPerRequest: requests > 0 ? cpu / requests : NaN,
+    departmentsCpuMsPerRequest: requests > 0 ? departments / requests : NaN,
+    clientCpuMsPerRequest: requests > 0 ? client / requests : NaN,
+    rssMb: rssMb(target.pid),
+    requests,
+    failures,
+    loadAverage: os.loadavg()[0]!,
+  };
+}

@@ -1,0 +1,102 @@
+/** `npm run bench -- [flags]`: what to run, how long, on which storage. */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const GATEWAYS = ['ours', 'ours-noaudit', 'vanilla', 'floor'] as const;
+export type GatewayName = (typeof GATEWAYS)[number];
+
+export interface BenchOptions {
+  households: number;
+  postgres: boolean;
+  databaseUrl: string;
+  rounds: number;
+  connections: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  workloads: string[];
+  gateways: GatewayName[];
+  scale: boolean;
+  scaleSizes: number[];
+  maxSeedMinutes: number;
+  /** Gateways to profile after the measurements (--profile: ours). */
+  profile: GatewayName[];
+  profileSeconds: number;
+  dataDir: string;
+}
+
+const USAGE = `usage: npm run bench -- [--households 20000] [--postgres] [--rounds 3]
+  [--connections 16] [--warmup 5] [--duration 10] [--workloads household,batch,write]
+  [--gateways ours,ours-noaudit,vanilla,floor]
+  [--profile | --profile-gateways ours,vanilla,floor] [--profile-seconds 20]
+  [--scale [--scale-sizes 10000,100000,1000000] [--max-seed-minutes 15]]`;
+
+const positive = (name: string, raw: string | undefined, fallback: number): number => {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+};
+
+export function parseOptions(argv = process.argv.slice(2)): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      households: { type: 'string' },
+      postgres: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      connections: { type: 'string' },
+      warmup: { type: 'string' },
+      duration: { type: 'string' },
+      workloads: { type: 'string' },
+      gateways: { type: 'string' },
+      scale: { type: 'boolean', default: false },
+      'scale-sizes': { type: 'string' },
+      'max-seed-minutes': { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      'profile-gateways': { type: 'string' },
+      'profile-seconds': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const gateways = (values.gateways ?? GATEWAYS.join(',')).split(',') as GatewayName[];
+  const profiled = (values['profile-gateways'] ?? '').split(',').filter(Boolean);
+  for (const g of [...gateways, ...profiled]) {
+    if (!GATEWAYS.includes(g as GatewayName)) throw new Error(`unknown gateway "${g}"\n${USAGE}`);
+  }
+  return {
+    households: Math.floor(positive('households', values.households, 20_000)),
+    // The scale runs are on PostgreSQL by definition.
+    postgres: values.postgres || values.scale,
+    databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    rounds: Math.floor(positive('rounds', values.rounds, 3)),
+    connections: Math.floor(positive('connections', values.connections, 16)),
+    warmupSeconds: positive('warmup', values.warmup, 5),
+    durationSeconds: positive('duration', values.duration, 10),
+    workloads: (values.workloads ?? 'household,batch,write').split(','),
+    gateways,
+    scale: values.scale,
+    scaleSizes: (values['scale-sizes'] ?? '10000,100000,1000000')
+      .split(',')
+      .map((s) => Math.floor(positive('scale-sizes', s, 1))),
+    maxSeedMinutes: positive('max-seed-minutes', values['max-seed-minutes'], 15),
+    profile: values['profile-gateways']
+      ? (values['profile-gateways'].split(',') as GatewayName[])
+      : values.profile
+        ? ['ours']
+        : [],
+    profileSeconds: positive('profile-seconds', values['profile-seconds'], 20),
+    // Stable, so seeded data (and the development keys) are reused between runs.
+    dataDir: path.resolve(process.env.BENCH_DATA_DIR ?? '.data/bench'),
+  };
+}
+
+/** A stable prefix per size: each population is seeded once and kept. */
+export const databasePrefix = (households: number) => `bench_${households}_`;
+
+/** Ours' access log: emptied at the start of every run, so runs do not append to each other. */
+export const AUDIT_PREFIX = 'bench_audit_';

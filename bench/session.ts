@@ -1,0 +1,201 @@
+/**
+ * The pieces of one benchmark session: the departments (once), the gateways (each in its own
+ * process), the correctness check, and the interleaved rounds a, b, c, a, b, c …
+ */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { dropPostgresSchema } from '../lib/db.ts';
+import { AUDIT_DATABASE } from '../gateway/audit/index.ts';
+import { spawnChild, type Child } from './children.ts';
+import { checkResponses } from './check.ts';
+import type { DepartmentsConfig, DepartmentsReady } from './departments-main.ts';
+import type { GatewayChildConfig } from './gateway-ours.ts';
+import { load, measure, type LoadOptions } from './load.ts';
+import { AUDIT_PREFIX, databasePrefix, type BenchOptions, type GatewayName } from './options.ts';
+import { medianMeasurement, ratiosOf, type GatewayResult, type WorkloadResult } from './report.ts';
+import { callerHeaders, issuePool, type PoolEntry, type Workload } from './workloads.ts';
+
+export const POOL_SIZE = 200;
+const MAX_HEADER_BYTES = 128 * 1024;
+
+/** The departments did not come up (typically: seeding took longer than allowed). */
+export class SeedingError extends Error {
+  constructor(
+    message: string,
+    readonly seeded: number,
+    readonly seconds: number,
+  ) {
+    super(message);
+  }
+}
+
+const ENTRIES: Record<GatewayName, string> = {
+  ours: './gateway-ours.ts',
+  'ours-noaudit': './gateway-ours.ts',
+  vanilla: './gateway-vanilla.ts',
+  floor: './gateway-floor.ts',
+};
+
+export interface RunningDepartments {
+  child: Child<DepartmentsReady>;
+  pool: PoolEntry[];
+  caller: Record<string, string>;
+  /** Wall time from launch to ready (seeding included when it seeded). */
+  startSeconds: number;
+  seeded: boolean;
+}
+
+export async function startDepartments(
+  options: BenchOptions,
+  households: number,
+  log: (line: string) => void,
+): Promise<RunningDepartments> {
+  const config: DepartmentsConfig = {
+    dataDir: options.dataDir,
+    ...(options.postgres ? { databaseUrl: options.databaseUrl } : {}),
+    databasePrefix: databasePrefix(households),
+    households,
+    // The read pool, then as many households again for the write workload.
+    poolSize: 2 * POOL_SIZE,
+  };
+  let shown = 0;
+  let seededSoFar = 0;
+  const started = Date.now();
+  const child = await spawnChild<DepartmentsReady>('departments', './departments-main.ts', config, {
+    timeoutMs: options.maxSeedMinutes * 60_000,
+    onMessage: (message) => {
+      const progress = message.progress as { done: number; total: number } | undefined;
+      if (!progress) return;
+      seededSoFar = progress.done;
+      const pct = Math.floor((100 * progress.done) / progress.total);
+      if (pct >= shown + 10 || progress.done === progress.total) {
+        shown = pct;
+        const seconds = ((Date.now() - started) / 1000).toFixed(0);
+        log(
+          `  seeding: ${progress.done.toLocaleString('en')} / ${progress.total.toLocaleString('en')} households (${seconds} s)`,
+        );
+      }
+    },
+  }).catch((error: unknown) => {
+    throw new SeedingError(
+      `${(error as Error).message}; ${seededSoFar.toLocaleString('en')} of ${households.toLocaleString('en')} households seeded in ${((Date.now() - started) / 60_000).toFixed(1)} min`,
+      seededSoFar,
+      (Date.now() - started) / 1000,
+    );
+  });
+  const { ready } = child;
+  log(
+    `departments ready in ${ready.startSeconds.toFixed(1)} s (${ready.seeded.length ? `seeded ${ready.seeded.join(', ')}` : 'reused the seeded data'})`,
+  );
+  if (ready.pool.length < 2 * POOL_SIZE) log(`  note: only ${ready.pool.length} sample households`);
+  return {
+    child,
+    pool: await issuePool(options.dataDir, ready.pool),
+    caller: await callerHeaders(options.dataDir),
+    startSeconds: ready.startSeconds,
+    seeded: ready.seeded.length > 0,
+  };
+}
+
+export type Gateways = Map<GatewayName, Child<{ url: string }>>;
+
+export async function startGateway(
+  name: GatewayName,
+  options: BenchOptions,
+  departments: RunningDepartments,
+  nodeArgs: string[] = [],
+): Promise<Child<{ url: string }>> {
+  const config: GatewayChildConfig = {
+    dataDir: options.dataDir,
+    subgraphUrls: departments.child.ready.urls,
+    ...(name === 'ours'
+      ? {
+          audit: {
+            ...(options.postgres ? { databaseUrl: options.databaseUrl } : {}),
+            databasePrefix: AUDIT_PREFIX,
+          },
+        }
+      : {}),
+  };
+  // Twenty consent tokens are ~17 KB of X-Consent-Token: over Node's default 16 KiB header
+  // limit, which answers 431 before any gateway code runs. Raised alike for all three.
+  return spawnChild<{ url: string }>(name, ENTRIES[name], config, {
+    nodeArgs: [`--max-http-header-size=${MAX_HEADER_BYTES}`, ...nodeArgs],
+    quiet: true,
+  });
+}
+
+/** Empties ours' access log (a fresh hash chain per run). */
+async function resetAuditLog(options: BenchOptions): Promise<void> {
+  const name = `${AUDIT_PREFIX}${AUDIT_DATABASE}`;
+  if (options.postgres) await dropPostgresSchema(options.databaseUrl, name);
+  for (const suffix of ['', '-wal', '-shm']) {
+    rmSync(path.join(options.dataDir, `${name}.sqlite${suffix}`), { force: true });
+  }
+}
+
+export async function startGateways(
+  options: BenchOptions,
+  departments: RunningDepartments,
+): Promise<Gateways> {
+  await resetAuditLog(options);
+  const gateways: Gateways = new Map();
+  for (const name of options.gateways) {
+    gateways.set(name, await startGateway(name, options, departments));
+  }
+  return gateways;
+}
+
+export async function stopAll(children: Iterable<Child<unknown>>): Promise<void> {
+  for (const child of children) await child.stop();
+}
+
+/** Checks, then measures one workload in interleaved rounds. */
+export async function runWorkload(
+  workload: Workload,
+  gateways: Gateways,
+  departments: RunningDepartments,
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<WorkloadResult> {
+  const targets = [...gateways].map(([name, child]) => ({ name, url: child.ready.url }));
+  await checkResponses(targets, workload);
+  log(
+    `${workload.name}: responses checked (no errors, identical data on ${targets.map((t) => t.name).join(', ')})`,
+  );
+  const warmup: LoadOptions = {
+    connections: options.connections,
+    durationSeconds: options.warmupSeconds,
+  };
+  const window: LoadOptions = {
+    connections: options.connections,
+    durationSeconds: options.durationSeconds,
+  };
+  const rounds = new Map<GatewayName, GatewayResult['rounds']>();
+  for (let round = 1; round <= options.rounds; round += 1) {
+    for (const [name, child] of gateways) {
+      await load(child.ready.url, workload, warmup);
+      const m = await measure(
+        { url: child.ready.url, pid: child.pid },
+        departments.child.pid,
+        workload,
+        window,
+      );
+      rounds.set(name, [...(rounds.get(name) ?? []), m]);
+      log(
+        `  round ${round}/${options.rounds} ${workload.name} ${name.padEnd(7)} ${Math.round(m.requestsPerSecond).toString().padStart(5)} req/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms  cpu ${m.cpuMsPerRequest.toFixed(2)} ms/req  rss ${m.rssMb.toFixed(0)} MiB${m.failures ? `  FAILURES ${m.failures}` : ''}`,
+      );
+    }
+  }
+  const results: GatewayResult[] = [...rounds].map(([gateway, list]) => ({
+    gateway,
+    rounds: list,
+    median: medianMeasurement(list),
+  }));
+  return {
+    workload: workload.name,
+    title: workload.title,
+    gateways: results,
+    ratios: ratiosOf(results),
+  };
+}
