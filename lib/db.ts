@@ -26,6 +26,11 @@ export interface Database<DB> {
   name: string;
   /** Statements executed so far (tests assert batching with it). */
   readonly statementCount: number;
+  /**
+   * The embedded database's own handle, for the rare hot write that needs prepared statements
+   * (the access log); undefined on PostgreSQL. Everything else goes through `db`.
+   */
+  sqlite: SQLite.Database | undefined;
   close(): Promise<void>;
 }
 
@@ -40,6 +45,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
   };
   let db: Kysely<DB>;
   let dialect: Dialect;
+  let sqlite: SQLite.Database | undefined;
   if (options.databaseUrl) {
     dialect = 'postgres';
     // Create the schema first with a plain client: the pool below pins search_path to it.
@@ -67,6 +73,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
     file.pragma('synchronous = NORMAL');
     file.pragma('foreign_keys = ON');
     db = new Kysely<DB>({ dialect: new SqliteDialect({ database: file }), log });
+    sqlite = file;
   }
   return {
     db,
@@ -75,6 +82,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
     get statementCount() {
       return statements;
     },
+    sqlite,
     close: () => db.destroy(),
   };
 }

@@ -97,6 +97,19 @@ export interface StoredRecord {
 export type VerifyResult =
   { ok: true; checked: number } | { ok: false; checked: number; brokenAt: number; reason: string };
 
+function prepareStatements(sqlite: NonNullable<Database<AuditTables>['sqlite']>) {
+  return {
+    head: sqlite.prepare('SELECT seq, hash FROM audit_head WHERE id = 1'),
+    log: sqlite.prepare(
+      'INSERT INTO access_log (seq, at, dept, review, record, prev_hash, hash) VALUES (@seq, @at, @dept, @review, @record, @prev_hash, @hash)',
+    ),
+    subject: sqlite.prepare(
+      'INSERT INTO access_subjects (seq, subject, categories) VALUES (@seq, @subject, @categories)',
+    ),
+    update: sqlite.prepare('UPDATE audit_head SET seq = @seq, hash = @hash WHERE id = 1'),
+  };
+}
+
 export class AuditLog {
   constructor(
     readonly database: Database<AuditTables>,
@@ -116,57 +129,86 @@ export class AuditLog {
     return this.database.db;
   }
 
+  /** The rows a group adds after `head`: both write paths store exactly these. */
+  private chain(head: { seq: number; hash: string }, records: readonly AccessRecord[]) {
+    let seq = Number(head.seq);
+    let hash = head.hash;
+    const rows: AccessLogTable[] = [];
+    const subjects: AuditTables['access_subjects'][] = [];
+    for (const record of records) {
+      seq += 1;
+      const text = JSON.stringify(record);
+      const next = chainHash(hash, seq, text);
+      rows.push({
+        seq,
+        at: record.at,
+        dept: record.dept,
+        review: record.review ? 1 : 0,
+        record: text,
+        prev_hash: hash,
+        hash: next,
+      });
+      const touched = new Set([...Object.keys(record.subjects), ...Object.keys(record.categories)]);
+      for (const subject of touched) {
+        const fromFields = (record.subjects[subject] ?? []).map(this.categoryOf);
+        const all = [...fromFields, ...(record.categories[subject] ?? [])];
+        const categories = [...new Set(all.filter((c): c is string => !!c))].sort();
+        subjects.push({ seq, subject, categories: JSON.stringify(categories) });
+      }
+      hash = next;
+    }
+    return { rows, subjects, head: { seq, hash } };
+  }
+
   /** Appends records in one transaction, extending the chain; returns their sequence numbers. */
   async append(records: readonly AccessRecord[]): Promise<number[]> {
     if (records.length === 0) return [];
+    if (this.database.sqlite) return this.appendEmbedded(this.database.sqlite, records);
     return this.db.transaction().execute(async (trx) => {
-      let head = trx.selectFrom('audit_head').selectAll().where('id', '=', 1);
-      // PostgreSQL: replicas append one group at a time. SQLite writes are serialized anyway.
-      if (this.database.dialect === 'postgres') head = head.forUpdate();
-      const current = await head.executeTakeFirstOrThrow();
-      let { seq, hash } = current;
-      seq = Number(seq);
-      const rows: AccessLogTable[] = [];
-      const subjects: AuditTables['access_subjects'][] = [];
-      for (const record of records) {
-        seq += 1;
-        const text = JSON.stringify(record);
-        const next = chainHash(hash, seq, text);
-        rows.push({
-          seq,
-          at: record.at,
-          dept: record.dept,
-          review: record.review ? 1 : 0,
-          record: text,
-          prev_hash: hash,
-          hash: next,
-        });
-        const touched = new Set([
-          ...Object.keys(record.subjects),
-          ...Object.keys(record.categories),
-        ]);
-        for (const subject of touched) {
-          const fromFields = (record.subjects[subject] ?? []).map(this.categoryOf);
-          const all = [...fromFields, ...(record.categories[subject] ?? [])];
-          const categories = [...new Set(all.filter((c): c is string => !!c))].sort();
-          subjects.push({ seq, subject, categories: JSON.stringify(categories) });
-        }
-        hash = next;
-      }
-      for (let i = 0; i < rows.length; i += 500)
+      // Replicas sharing PostgreSQL append one group at a time, in chain order.
+      const head = await trx
+        .selectFrom('audit_head')
+        .selectAll()
+        .where('id', '=', 1)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      const group = this.chain(head, records);
+      for (let i = 0; i < group.rows.length; i += 500) {
         await trx
           .insertInto('access_log')
-          .values(rows.slice(i, i + 500))
-          .execute();
-      for (let i = 0; i < subjects.length; i += 2000) {
-        await trx
-          .insertInto('access_subjects')
-          .values(subjects.slice(i, i + 2000))
+          .values(group.rows.slice(i, i + 500))
           .execute();
       }
-      await trx.updateTable('audit_head').set({ seq, hash }).where('id', '=', 1).execute();
-      return rows.map((r) => r.seq);
+      for (let i = 0; i < group.subjects.length; i += 2000) {
+        await trx
+          .insertInto('access_subjects')
+          .values(group.subjects.slice(i, i + 2000))
+          .execute();
+      }
+      await trx.updateTable('audit_head').set(group.head).where('id', '=', 1).execute();
+      return group.rows.map((r) => r.seq);
     });
+  }
+
+  private statements: ReturnType<typeof prepareStatements> | undefined;
+
+  /**
+   * The embedded log's append: the same rows, with statements prepared once and one synchronous
+   * transaction. Per group, Kysely's per-statement work was most of the audit's cost (measured
+   * in docs/performance.md); this is the only write that bypasses it.
+   */
+  private appendEmbedded(
+    sqlite: NonNullable<Database<AuditTables>['sqlite']>,
+    records: readonly AccessRecord[],
+  ): number[] {
+    const s = (this.statements ??= prepareStatements(sqlite));
+    return sqlite.transaction(() => {
+      const group = this.chain(s.head.get() as { seq: number; hash: string }, records);
+      for (const row of group.rows) s.log.run(row);
+      for (const subject of group.subjects) s.subject.run(subject);
+      s.update.run(group.head);
+      return group.rows.map((r) => r.seq);
+    })();
   }
 
   /** Recomputes the chain from the start; names the first record that does not check out. */
