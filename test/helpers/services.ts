@@ -40,3 +40,15 @@ async function availability(name: string, url: string, port: number): Promise<st
 
 export const postgresUrl = await availability('PostgreSQL', POSTGRES_URL, 5432);
 export const redisUrl = await availability('Redis', REDIS_URL, 6379);
+
+/** Waits until a Redis store answers (its client connects asynchronously). */
+export async function untilConnected(store: { ping(): Promise<void> }): Promise<void> {
+  for (const deadline = Date.now() + 5000; ;) {
+    try {
+      return await store.ping();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}

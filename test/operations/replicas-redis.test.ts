@@ -11,22 +11,11 @@ import type { RunningPlatform } from '../../gateway/platform.ts';
 import { startGateway, type RunningGateway } from '../../gateway/server.ts';
 import { readSupergraph } from '../../schema/compose.ts';
 import { consentFor } from '../helpers/callers.ts';
-import { redisUrl } from '../helpers/services.ts';
+import { redisUrl, untilConnected } from '../helpers/services.ts';
 import { testStorage, type TestStorage } from '../helpers/platform.ts';
 import { callerHeaders, postJson, startOpsPlatform } from './helpers.ts';
 
 const QUERY = `query($id: ID!) { household(id: $id) { members { birthDate } } }`;
-
-async function untilConnected(store: RedisStore): Promise<void> {
-  for (const deadline = Date.now() + 5000; ;) {
-    try {
-      return await store.ping();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 describe.skipIf(!redisUrl)('two gateway replicas sharing Redis', () => {
   const run = `ops-${process.pid}-${Date.now()}`;

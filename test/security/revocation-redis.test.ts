@@ -11,21 +11,10 @@ import type { RunningPlatform } from '../../gateway/platform.ts';
 import { startGateway, type RunningGateway } from '../../gateway/server.ts';
 import { readSupergraph } from '../../schema/compose.ts';
 import { consentFor, headersFor } from '../helpers/callers.ts';
-import { redisUrl } from '../helpers/services.ts';
+import { redisUrl, untilConnected } from '../helpers/services.ts';
 import { gql, startTestPlatform, testStorage, type TestStorage } from '../helpers/platform.ts';
 
 const QUERY = `query($id: ID!) { household(id: $id) { members { birthDate } } }`;
-
-async function untilConnected(store: RedisStore): Promise<void> {
-  for (const deadline = Date.now() + 5000; ;) {
-    try {
-      return await store.ping();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 /** A TCP proxy in front of Redis that the test can cut and restore on the same port. */
 class CuttableProxy {
