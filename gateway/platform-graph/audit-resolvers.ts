@@ -17,6 +17,11 @@ export function auditResolvers(queries: AuditQueries | null) {
     if (!queries) throw badUserInput('This gateway keeps no access log');
     return queries;
   };
+  /** A page's verdicts in one query (not one per record). */
+  const withVerdicts = async (records: StoredAccess[]) => {
+    const verdicts = await log().verdicts(records.filter((r) => r.review).map((r) => r.seq));
+    return records.map((r) => ({ ...r, verdict: verdicts.get(r.seq) ?? null }));
+  };
   return {
     Query: {
       myDataAccess: async (_: unknown, args: PageArgs, { access }: GatewayContext) => {
@@ -26,7 +31,7 @@ export function auditResolvers(queries: AuditQueries | null) {
       },
       accessRecords: async (_: unknown, args: PageArgs & { filter?: RecordFilter | null }) => {
         const page = await log().search(args.filter ?? {}, args.first, args.before);
-        return { records: page.items, endCursor: page.endCursor };
+        return { records: await withVerdicts(page.items), endCursor: page.endCursor };
       },
       accessLogIntegrity: async () => {
         const result = await log().verify();
@@ -41,7 +46,7 @@ export function auditResolvers(queries: AuditQueries | null) {
       },
       emergencyAccesses: async (_: unknown, args: PageArgs & { pending?: boolean | null }) => {
         const page = await log().emergencies(args.pending ?? true, args.first, args.before);
-        return { records: page.items, endCursor: page.endCursor };
+        return { records: await withVerdicts(page.items), endCursor: page.endCursor };
       },
     },
     Mutation: {
@@ -75,8 +80,7 @@ export function auditResolvers(queries: AuditQueries | null) {
       department: (r: StoredAccess) => r.dept,
       subjects: (r: StoredAccess) =>
         Object.entries(r.subjects).map(([subject, fields]) => ({ subject, fields })),
-      review: async (r: StoredAccess) =>
-        r.review ? ((await log().verdicts([r.seq])).get(r.seq) ?? null) : null,
+      review: (r: StoredAccess & { verdict?: Verdict | null }) => r.verdict ?? null,
     },
     EmergencyReview: {
       seq: (v: Verdict) => String(v.seq),
