@@ -59,6 +59,8 @@ export async function assistanceChanges(
   if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) {
     throw badUserInput(`first must be from 1 to ${MAX_FIRST}`, { argument: 'first' });
   }
+  // Refuse rather than advance the reader's cursor past changes it was never able to see.
+  ctx.guard.requirePurpose('assistance', 'Query.assistanceChanges');
   const db = ctx.loaders.db;
   const { visible, last } = await scan(db, decodeChangeCursor(args.after), first, ctx);
   const ids = (kind: string) => visible.filter((c) => c.kind === kind).map((c) => c.record_id);

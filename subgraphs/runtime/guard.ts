@@ -5,7 +5,7 @@
  */
 import type { AccessContext, Classification, Subject } from '../../schema/access.ts';
 import type { AccessReport } from '../../schema/access-report.ts';
-import { PlatformError } from '../../schema/errors.ts';
+import { ErrorCode, PlatformError } from '../../schema/errors.ts';
 import type { Decision, Policy } from '../../schema/policy.ts';
 
 export class AccessGuard {
@@ -32,6 +32,24 @@ export class AccessGuard {
     );
     if (decision.allow) this.report.touch(subject, field, category);
     return decision.allow;
+  }
+
+  /**
+   * Throws unless the request could read `category` data of some subject, consents aside: a
+   * caller without a fitting purpose, or whose consents cannot be checked right now, is told so
+   * instead of being shown an empty result it might mistake for "nothing there".
+   */
+  requirePurpose(category: string, field: string): void {
+    const decision = this.policy.decide(
+      this.access,
+      field,
+      { category, sharing: 'CONDITIONAL' },
+      null,
+    );
+    if (!decision.allow && decision.code !== ErrorCode.CONSENT_REQUIRED) {
+      this.report.deny(null, field, decision.code);
+      throw new PlatformError(decision.code, decision.message);
+    }
   }
 
   /** Throws the coded denial unless the request may use `category` data of the subject. */

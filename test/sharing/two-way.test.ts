@@ -261,6 +261,20 @@ describe('change feed across a restart', () => {
       expect(resumed.changes.map((c: any) => c.determination.id)).toEqual([
         after.body.data.recordDetermination.id,
       ]);
+      // Without a purpose that reaches assistance data the feed refuses instead of skipping ahead.
+      for (const spec of [
+        { dept: 'civil-affairs' },
+        { dept: 'analytics', purpose: 'statistics', operator: null },
+      ]) {
+        const refused = await send(
+          story,
+          CHANGES,
+          { after: resumed.cursor },
+          await headersFor(story.dataDir, spec),
+        );
+        expect(refused.body.data.assistanceChanges).toBeNull();
+        expect(refused.body.errors[0].extensions.code).toBe('FORBIDDEN');
+      }
       const bad = await send(story, CHANGES, { after: 'not-a-cursor' }, again);
       expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
       await platform.close();
