@@ -1,7 +1,11 @@
 /**
- * Child process: the six departments, launched once per run exactly as `npm start` launches them
- * (launchDepartments: migrate, seed once, serve), on free loopback ports. Reports the URLs and a
- * pool of sample households (with their members, for consent tokens).
+ * Child process: departments, launched exactly as `npm start` and `npm run subgraph` launch them
+ * (launchDepartments: migrate, seed once, serve), on free loopback ports.
+ *
+ * - `seed`: brings all six up once (seeding them if needed), reports a pool of sample households
+ *   (with their members, for consent tokens), and waits to be stopped.
+ * - `serve`: serves the departments named (their data already seeded), as the deployed platform
+ *   runs each department in its own process.
  */
 import { loadConfig } from '../lib/config.ts';
 import { subgraphVerificationKeys } from '../lib/identity/resolve.ts';
@@ -14,7 +18,10 @@ export interface DepartmentsConfig {
   databaseUrl?: string;
   databasePrefix: string;
   households: number;
+  /** Sample households to report (seed mode). */
   poolSize: number;
+  /** Departments to serve; all when missing. */
+  names?: string[];
 }
 
 export interface DepartmentsReady {
@@ -35,6 +42,7 @@ runChild(async () => {
   });
   const started = Date.now();
   const departments = await launchDepartments({
+    ...(options.names ? { names: options.names } : {}),
     accessKeys: await subgraphVerificationKeys(config),
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
@@ -47,8 +55,10 @@ runChild(async () => {
   });
   stopWhenAsked(() => departments.close());
   const registry = departments.departments.find((d) => d.definition.name === 'household');
-  if (!registry) throw new Error('the household department is missing');
-  const pool = await sampleHouseholds(registry.database.db, options.poolSize);
+  const pool: SampleHousehold[] =
+    registry && options.poolSize > 0
+      ? await sampleHouseholds(registry.database.db, options.poolSize)
+      : [];
   const ready: DepartmentsReady = {
     urls: departments.urls,
     pool,

@@ -19,7 +19,7 @@ export interface Measurement {
   p99Ms: number;
   /** CPU time of the gateway process per completed request. */
   cpuMsPerRequest: number;
-  /** CPU time of the departments' process per completed request (the same for all three). */
+  /** CPU time of the departments' processes per completed request (the same work for all). */
   departmentsCpuMsPerRequest: number;
   /** CPU time of the load generator (this process) per request: the machine's third consumer. */
   clientCpuMsPerRequest: number;
@@ -53,16 +53,18 @@ export async function load(url: string, workload: Workload, options: LoadOptions
 
 export async function measure(
   target: { url: string; pid: number },
-  departmentsPid: number,
+  /** The departments' processes: their CPU is summed. */
+  departmentPids: readonly number[],
   workload: Workload,
   options: LoadOptions,
 ): Promise<Measurement> {
   const cpuBefore = cpuMs(target.pid);
-  const departmentsBefore = cpuMs(departmentsPid);
+  const departmentsCpu = () => departmentPids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+  const departmentsBefore = departmentsCpu();
   const clientBefore = cpuMs(process.pid);
   const { result, failures } = await load(target.url, workload, options);
   const cpu = cpuMs(target.pid) - cpuBefore;
-  const departments = cpuMs(departmentsPid) - departmentsBefore;
+  const departments = departmentsCpu() - departmentsBefore;
   const client = cpuMs(process.pid) - clientBefore;
   const requests = result.requests.total;
   return {

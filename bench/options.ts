@@ -21,13 +21,18 @@ export interface BenchOptions {
   /** Gateways to profile after the measurements (--profile: ours). */
   profile: GatewayName[];
   profileSeconds: number;
+  /** Run the departments under --cpu-prof and summarize where their CPU went (measured windows). */
+  profileDepartments: boolean;
+  /** Each department in its own process (as deployed), or all six in one. */
+  departments: 'per-department' | 'one-process';
   dataDir: string;
 }
 
 const USAGE = `usage: npm run bench -- [--households 20000] [--postgres] [--rounds 3]
   [--connections 16] [--warmup 5] [--duration 10] [--workloads household,batch,write]
   [--gateways ours,ours-noaudit,vanilla,floor]
-  [--profile | --profile-gateways ours,vanilla,floor] [--profile-seconds 20]
+  [--profile | --profile-gateways ours,vanilla,floor] [--profile-seconds 20] [--profile-departments]
+  [--departments per-department|one-process]
   [--scale [--scale-sizes 10000,100000,1000000] [--max-seed-minutes 15]]`;
 
 const positive = (name: string, raw: string | undefined, fallback: number): number => {
@@ -36,6 +41,12 @@ const positive = (name: string, raw: string | undefined, fallback: number): numb
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
   return value;
 };
+
+function departmentsMode(raw: string | undefined): BenchOptions['departments'] {
+  if (raw === undefined || raw === 'per-department') return 'per-department';
+  if (raw === 'one-process') return raw;
+  throw new Error(`--departments must be per-department or one-process\n${USAGE}`);
+}
 
 export function parseOptions(argv = process.argv.slice(2)): BenchOptions {
   const { values } = parseArgs({
@@ -56,6 +67,8 @@ export function parseOptions(argv = process.argv.slice(2)): BenchOptions {
       profile: { type: 'boolean', default: false },
       'profile-gateways': { type: 'string' },
       'profile-seconds': { type: 'string' },
+      'profile-departments': { type: 'boolean', default: false },
+      departments: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -90,6 +103,8 @@ export function parseOptions(argv = process.argv.slice(2)): BenchOptions {
         ? ['ours']
         : [],
     profileSeconds: positive('profile-seconds', values['profile-seconds'], 20),
+    profileDepartments: values['profile-departments'],
+    departments: departmentsMode(values.departments),
     // Stable, so seeded data (and the development keys) are reused between runs.
     dataDir: path.resolve(process.env.BENCH_DATA_DIR ?? '.data/bench'),
   };

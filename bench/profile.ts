@@ -29,7 +29,9 @@ export interface ProfileEntry {
  * What the gateway's time is for: a sample belongs to the first activity (in this order) that
  * any frame of its stack matches, so a JSON.parse inside the fetch path counts as the fetch.
  */
-const ACTIVITIES: [string, RegExp][] = [
+export type Activities = [string, RegExp][];
+
+export const GATEWAY_ACTIVITIES: Activities = [
   ['audit (access log)', /gateway\/audit\/|kysely|better-sqlite3|\bpg\//],
   [
     'access-context signing',
@@ -44,6 +46,22 @@ const ACTIVITIES: [string, RegExp][] = [
     'plan execution, result merge',
     /executeQueryPlan|resultShaping|federation-internals|query-planner/,
   ],
+  ['Apollo Server pipeline, graphql', /@apollo\/server\/|node_modules\/graphql\//],
+  ['garbage collector', /^\(garbage collector\)/],
+];
+
+/** The same question for the departments' process: what one department call costs. */
+export const DEPARTMENT_ACTIVITIES: Activities = [
+  [
+    'data loading (loaders, SQL)',
+    /dataloader|kysely|better-sqlite3|\bpg\/|pg-protocol|subgraphs\/[a-z]+\/loaders\.ts|runtime\/loaders\.ts/,
+  ],
+  ['access-context verification', /verifyAccessContext|jwtVerify|jws_verify|verifySignature/],
+  [
+    'field decisions, masking, access report',
+    /runtime\/field-policy\.ts|schema\/policy\.ts|runtime\/guard\.ts|access-report\.ts|masking\.ts/,
+  ],
+  ['federation entities (@apollo/subgraph)', /@apollo\/subgraph/],
   ['Apollo Server pipeline, graphql', /@apollo\/server\/|node_modules\/graphql\//],
   ['garbage collector', /^\(garbage collector\)/],
 ];
@@ -121,11 +139,25 @@ function top(map: Map<string, number>, busy: number, n: number): ProfileEntry[] 
 /** Monotonic microseconds, the clock V8 stamps profiles with (CLOCK_MONOTONIC on Linux). */
 export const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 
-export function summarizeProfile(
+interface Tally {
+  windowed: boolean;
+  idleMs: number;
+  bySelf: Map<string, number>;
+  byPackage: Map<string, number>;
+  byActivity: Map<string, number>;
+  inclusive: Map<string, number>;
+}
+
+const addTo = (map: Map<string, number>, key: string, ms: number) =>
+  map.set(key, (map.get(key) ?? 0) + ms);
+
+/** Adds one profile's samples (inside the window, when it lies inside the profile) to the tally. */
+function tallyProfile(
   file: string,
-  window?: { startUs: number; endUs: number },
-  n = 30,
-): ProfileSummary {
+  window: { startUs: number; endUs: number } | undefined,
+  activities: Activities,
+  tally: Tally,
+): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   // Only the measured window when the clocks agree (the window lies inside the profile).
@@ -133,6 +165,7 @@ export function summarizeProfile(
     window && window.startUs >= profile.startTime && window.endUs <= profile.endTime
       ? window
       : undefined;
+  if (!span) tally.windowed = false;
   const self = new Map<number, number>();
   let at = profile.startTime;
   profile.samples.forEach((id, i) => {
@@ -142,38 +175,29 @@ export function summarizeProfile(
     const ms = (profile.timeDeltas[i + 1] ?? profile.timeDeltas[i] ?? 0) / 1000;
     self.set(id, (self.get(id) ?? 0) + ms);
   });
-  let idleMs = 0;
-  const bySelf = new Map<string, number>();
-  const byPackage = new Map<string, number>();
   for (const [id, ms] of self) {
     const frame = byId.get(id)!.callFrame;
     if (frame.functionName === '(idle)') {
-      idleMs += ms;
+      tally.idleMs += ms;
       continue;
     }
-    const key = keyOf(frame);
-    bySelf.set(key, (bySelf.get(key) ?? 0) + ms);
-    const pkg = packageOf(frame);
-    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + ms);
+    addTo(tally.bySelf, keyOf(frame), ms);
+    addTo(tally.byPackage, packageOf(frame), ms);
   }
-  const busyMs = [...bySelf.values()].reduce((a, b) => a + b, 0);
 
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
-  const byActivity = new Map<string, number>();
   for (const [id, ms] of self) {
     if (byId.get(id)!.callFrame.functionName === '(idle)') continue;
     const stack: string[] = [];
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       stack.push(keyOf(byId.get(at)!.callFrame));
     }
-    const found = ACTIVITIES.find(([, re]) => stack.some((frame) => re.test(frame)));
-    const activity = found?.[0] ?? 'other (incoming HTTP, access checks, JSON, …)';
-    byActivity.set(activity, (byActivity.get(activity) ?? 0) + ms);
+    const found = activities.find(([, re]) => stack.some((frame) => re.test(frame)));
+    addTo(tally.byActivity, found?.[0] ?? 'other (HTTP, JSON, access checks, …)', ms);
   }
 
   // Inclusive time, counting a function once per stack even when it recurses.
-  const inclusive = new Map<string, number>();
   const walk = (id: number, open: Set<string>): number => {
     const node = byId.get(id)!;
     const key = keyOf(node.callFrame);
@@ -183,22 +207,45 @@ export function summarizeProfile(
     for (const child of node.children ?? []) total += walk(child, open);
     if (counted) {
       open.delete(key);
-      inclusive.set(key, (inclusive.get(key) ?? 0) + total);
+      addTo(tally.inclusive, key, total);
     }
     return total;
   };
   const root = profile.nodes[0];
   if (root) walk(root.id, new Set());
+}
+
+/**
+ * Where the CPU of one process, or of several (the departments, one per process) together, went
+ * inside `window`.
+ */
+export function summarizeProfile(
+  files: string | string[],
+  window?: { startUs: number; endUs: number },
+  activities: Activities = GATEWAY_ACTIVITIES,
+  n = 30,
+): ProfileSummary {
+  const list = Array.isArray(files) ? files : [files];
+  const tally: Tally = {
+    windowed: window !== undefined,
+    idleMs: 0,
+    bySelf: new Map(),
+    byPackage: new Map(),
+    byActivity: new Map(),
+    inclusive: new Map(),
+  };
+  for (const file of list) tallyProfile(file, window, activities, tally);
+  const busyMs = [...tally.bySelf.values()].reduce((a, b) => a + b, 0);
   return {
-    file,
-    windowed: span !== undefined,
-    ...(span ? { window: span } : {}),
+    file: list.join(', '),
+    windowed: tally.windowed,
+    ...(tally.windowed && window ? { window } : {}),
     busyMs,
-    idleMs,
-    topSelf: top(bySelf, busyMs, n),
-    byPackage: top(byPackage, busyMs, 20),
-    byActivity: top(byActivity, busyMs, ACTIVITIES.length + 1),
-    inclusive: top(inclusive, busyMs, 25),
+    idleMs: tally.idleMs,
+    topSelf: top(tally.bySelf, busyMs, n),
+    byPackage: top(tally.byPackage, busyMs, 20),
+    byActivity: top(tally.byActivity, busyMs, activities.length + 1),
+    inclusive: top(tally.inclusive, busyMs, 25),
   };
 }
 

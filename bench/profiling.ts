@@ -13,6 +13,7 @@ import type { Workload } from './workloads.ts';
 
 export interface ProfileRun {
   gateway: GatewayName;
+  workload: string;
   summary: ProfileSummary;
   measurement: Measurement;
 }
@@ -39,18 +40,39 @@ export async function profileGateway(
       durationSeconds: options.warmupSeconds,
     });
     const startUs = monotonicMicros();
-    measurement = await measure(target, departments.child.pid, workload, {
-      connections: options.connections,
-      durationSeconds: options.profileSeconds,
-    });
+    measurement = await measure(
+      target,
+      departments.children.map((c) => c.pid),
+      workload,
+      {
+        connections: options.connections,
+        durationSeconds: options.profileSeconds,
+      },
+    );
     window = { startUs, endUs: monotonicMicros() };
   } finally {
     await child.stop();
   }
-  // The main thread's profile is the largest: tsx's module loader thread writes one too.
+  return {
+    gateway,
+    workload: workload.name,
+    summary: summarizeProfile(mainThreadProfile(dir), window),
+    measurement,
+  };
+}
+
+/** A profiled process's main-thread profile in `dir` (the largest: tsx's loader thread writes one too). */
+export function mainThreadProfile(dir: string): string {
   const file = readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
     .sort((a, b) => statSync(`${dir}${b}`).size - statSync(`${dir}${a}`).size)[0];
   if (!file) throw new Error(`no .cpuprofile was written in ${dir}`);
-  return { gateway, summary: summarizeProfile(`${dir}${file}`, window), measurement };
+  return `${dir}${file}`;
+}
+
+/** Where the departments' profiles go (`--profile-departments`). */
+export function departmentsProfileDir(stamp: string): string {
+  const dir = fileURLToPath(new URL(`./results/profile-${stamp}-departments/`, import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }

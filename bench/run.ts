@@ -3,12 +3,24 @@
  * on the same departments, data, requests and connections; see docs/performance.md.
  */
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import { ensureDevKeys } from '../lib/identity/dev-keys.ts';
 import { parseOptions, type BenchOptions } from './options.ts';
 import { procAvailable } from './procstat.ts';
-import { profileMarkdown } from './profile.ts';
-import { profileGateway, type ProfileRun } from './profiling.ts';
+import {
+  DEPARTMENT_ACTIVITIES,
+  monotonicMicros,
+  profileMarkdown,
+  summarizeProfile,
+  type ProfileSummary,
+} from './profile.ts';
+import {
+  departmentsProfileDir,
+  mainThreadProfile,
+  profileGateway,
+  type ProfileRun,
+} from './profiling.ts';
 import { workloadMarkdown, writeReport, type WorkloadResult } from './report.ts';
 import { runScale, scaleMarkdown, type ScalePoint } from './scale.ts';
 import {
@@ -58,6 +70,7 @@ function header(options: BenchOptions, started: Date): string {
     `- storage: ${options.postgres ? 'PostgreSQL' : 'embedded SQLite'}; ${options.scale ? `scale sizes ${options.scaleSizes.join(', ')}` : `${options.households.toLocaleString('en')} households`}`,
     `- load: autocannon, ${options.connections} connections, ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured per gateway, ${options.rounds} interleaved rounds (${options.gateways.join(', ')})`,
     '- each gateway in its own process; CPU = utime + stime of that process from /proc over the measured window',
+    `- departments: ${options.departments === 'per-department' ? 'each in its own process, as deployed; their CPU is the sum of the six' : 'all six in one process'}`,
     '- load avg: the 1-minute load average after each window; above 2 (the cores), other processes competed',
     '',
     ...NOTES.map((n) => `- ${n}`),
@@ -130,10 +143,16 @@ async function main(): Promise<void> {
   const results: WorkloadResult[] = [];
   let scale: ScalePoint[] | undefined;
   const profiles: ProfileRun[] = [];
+  let departmentsProfile: ProfileSummary | undefined;
   if (options.scale) {
     scale = await runScale(options, log);
   } else {
-    const departments = await startDepartments(options, options.households, log);
+    const profileDir = options.profileDepartments ? departmentsProfileDir(stamp) : undefined;
+    const departments = await startDepartments(options, options.households, log, (name) =>
+      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}${name}/`] : [],
+    );
+    // The departments' profile counts from the first measurement to the last (warm-ups included).
+    const measured = { startUs: monotonicMicros(), endUs: 0 };
     try {
       const gateways = await startGateways(options, departments);
       try {
@@ -141,21 +160,29 @@ async function main(): Promise<void> {
           results.push('next' in w ? await runWorkload(w, gateways, departments, options, log) : w);
         }
       } finally {
+        measured.endUs = monotonicMicros();
         await stopAll(gateways.values());
       }
-      const workload = householdWorkload(departments.pool.slice(0, POOL_SIZE), departments.caller);
-      for (const gateway of options.profile) {
+      // Profiles run the first workload asked for (the household query by default).
+      const workload = workloadsFor(options, departments).find((w): w is Workload => 'next' in w);
+      for (const gateway of workload ? options.profile : []) {
         log(
-          `profiling ${gateway} (node --cpu-prof), ${options.profileSeconds} s of the household workload`,
+          `profiling ${gateway} (node --cpu-prof), ${options.profileSeconds} s of the ${workload!.name} workload`,
         );
         // A failed profile must not lose the measurements above.
-        const run = await profileGateway(gateway, options, departments, workload, stamp).catch(
+        const run = await profileGateway(gateway, options, departments, workload!, stamp).catch(
           (error: unknown) => log(`profile of ${gateway} failed: ${(error as Error).message}`),
         );
         if (run) profiles.push(run);
       }
     } finally {
-      await departments.child.stop();
+      await departments.stop();
+    }
+    if (profileDir) {
+      const files = readdirSync(profileDir).map((name) =>
+        mainThreadProfile(`${profileDir}${name}/`),
+      );
+      departmentsProfile = summarizeProfile(files, measured, DEPARTMENT_ACTIVITIES);
     }
   }
   const markdown = [
@@ -165,14 +192,30 @@ async function main(): Promise<void> {
       : []),
     ...(scale ? [scaleMarkdown(scale)] : []),
     ...profiles.flatMap((p) => [
-      `## Profile of ${p.gateway} (household workload)`,
+      `## Profile of ${p.gateway} (${p.workload} workload)`,
       '',
       profileMarkdown(p.summary, p.measurement.requests),
     ]),
+    ...(departmentsProfile
+      ? [
+          '## Profile of the departments (all measured workloads, warm-ups included)',
+          '',
+          profileMarkdown(departmentsProfile, 0),
+        ]
+      : []),
   ].join('\n');
   const file = writeReport(
     stamp,
-    { startedAt: started, revision: revision(), options, notes: NOTES, results, scale, profiles },
+    {
+      startedAt: started,
+      revision: revision(),
+      options,
+      notes: NOTES,
+      results,
+      scale,
+      profiles,
+      departmentsProfile,
+    },
     markdown,
   );
   console.log(`\n${markdown}\nwritten: ${file} (and .json)`);

@@ -63,7 +63,7 @@ export async function runScale(
         await stopAll(gateways.values());
       }
     } finally {
-      await departments.child.stop();
+      await departments.stop();
     }
   }
   return points;

@@ -5,6 +5,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { dropPostgresSchema } from '../lib/db.ts';
+import { SUBGRAPHS } from '../schema/catalogue.ts';
 import { AUDIT_DATABASE } from '../gateway/audit/index.ts';
 import { spawnChild, type Child } from './children.ts';
 import { checkResponses } from './check.ts';
@@ -37,19 +38,25 @@ const ENTRIES: Record<GatewayName, string> = {
 };
 
 export interface RunningDepartments {
-  child: Child<DepartmentsReady>;
+  /** The processes serving the departments: one per department, or one for all six. */
+  children: Child<DepartmentsReady>[];
+  /** Subgraph name → URL. */
+  urls: Record<string, string>;
   pool: PoolEntry[];
   caller: Record<string, string>;
   /** Wall time from launch to ready (seeding included when it seeded). */
   startSeconds: number;
   seeded: boolean;
+  stop(): Promise<void>;
 }
 
-export async function startDepartments(
+/** Seeds (once per size) and samples the pool in one process that serves all six departments. */
+async function seedAndSample(
   options: BenchOptions,
   households: number,
   log: (line: string) => void,
-): Promise<RunningDepartments> {
+  nodeArgs: string[],
+): Promise<Child<DepartmentsReady>> {
   const config: DepartmentsConfig = {
     dataDir: options.dataDir,
     ...(options.postgres ? { databaseUrl: options.databaseUrl } : {}),
@@ -61,8 +68,9 @@ export async function startDepartments(
   let shown = 0;
   let seededSoFar = 0;
   const started = Date.now();
-  const child = await spawnChild<DepartmentsReady>('departments', './departments-main.ts', config, {
+  return spawnChild<DepartmentsReady>('departments', './departments-main.ts', config, {
     timeoutMs: options.maxSeedMinutes * 60_000,
+    nodeArgs,
     onMessage: (message) => {
       const progress = message.progress as { done: number; total: number } | undefined;
       if (!progress) return;
@@ -83,17 +91,59 @@ export async function startDepartments(
       (Date.now() - started) / 1000,
     );
   });
-  const { ready } = child;
+}
+
+/**
+ * The departments, seeded and serving. By default each department in its own process, as
+ * deployed (`npm run subgraph -- <name>`): six event loops the OS spreads over the cores, instead
+ * of one that all six share and that would bound every gateway's requests/s alike.
+ * `nodeArgsFor` gives a serving process its extra Node flags (profiling).
+ */
+export async function startDepartments(
+  options: BenchOptions,
+  households: number,
+  log: (line: string) => void,
+  nodeArgsFor: (name: string) => string[] = () => [],
+): Promise<RunningDepartments> {
+  const onePerDepartment = options.departments === 'per-department';
+  const seeder = await seedAndSample(
+    options,
+    households,
+    log,
+    onePerDepartment ? [] : nodeArgsFor('departments'),
+  );
+  const { ready } = seeder;
+  let children = [seeder];
+  if (onePerDepartment) {
+    await seeder.stop();
+    children = await Promise.all(
+      SUBGRAPHS.map(({ name }) => {
+        const config: DepartmentsConfig = {
+          dataDir: options.dataDir,
+          ...(options.postgres ? { databaseUrl: options.databaseUrl } : {}),
+          databasePrefix: databasePrefix(households),
+          households,
+          poolSize: 0,
+          names: [name],
+        };
+        return spawnChild<DepartmentsReady>(name, './departments-main.ts', config, {
+          nodeArgs: nodeArgsFor(name),
+        });
+      }),
+    );
+  }
   log(
-    `departments ready in ${ready.startSeconds.toFixed(1)} s (${ready.seeded.length ? `seeded ${ready.seeded.join(', ')}` : 'reused the seeded data'})`,
+    `departments ready in ${ready.startSeconds.toFixed(1)} s (${ready.seeded.length ? `seeded ${ready.seeded.join(', ')}` : 'reused the seeded data'}), ${onePerDepartment ? 'one process per department' : 'all in one process'}`,
   );
   if (ready.pool.length < 2 * POOL_SIZE) log(`  note: only ${ready.pool.length} sample households`);
   return {
-    child,
+    children,
+    urls: Object.assign({}, ...children.map((c) => c.ready.urls)) as Record<string, string>,
     pool: await issuePool(options.dataDir, ready.pool),
     caller: await callerHeaders(options.dataDir),
     startSeconds: ready.startSeconds,
     seeded: ready.seeded.length > 0,
+    stop: () => stopAll(children),
   };
 }
 
@@ -107,7 +157,7 @@ export async function startGateway(
 ): Promise<Child<{ url: string }>> {
   const config: GatewayChildConfig = {
     dataDir: options.dataDir,
-    subgraphUrls: departments.child.ready.urls,
+    subgraphUrls: departments.urls,
     ...(name === 'ours'
       ? {
           audit: {
@@ -177,7 +227,7 @@ export async function runWorkload(
       await load(child.ready.url, workload, warmup);
       const m = await measure(
         { url: child.ready.url, pid: child.pid },
-        departments.child.pid,
+        departments.children.map((c) => c.pid),
         workload,
         window,
       );

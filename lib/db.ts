@@ -8,6 +8,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
+import { withStatementCache } from './sqlite-statements.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -72,7 +73,10 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
     file.pragma('journal_mode = WAL');
     file.pragma('synchronous = NORMAL');
     file.pragma('foreign_keys = ON');
-    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: file }), log });
+    db = new Kysely<DB>({
+      dialect: new SqliteDialect({ database: withStatementCache(file) }),
+      log,
+    });
     sqlite = file;
   }
   return {

@@ -16,8 +16,21 @@ export const ACCESS_CONTEXT_ALGORITHM = 'EdDSA';
 
 export const subgraphAudience = (subgraph: string) => `subgraph:${subgraph}`;
 
+/**
+ * Operation texts come from the gateway's cached query plans (departments hash only texts whose
+ * context verified): a few hundred distinct ones, each hashed on every call before this cache.
+ */
+const QUERY_HASHES_KEPT = 1000;
+const queryHashes = new Map<string, string>();
+
 export function queryHash(query: string): string {
-  return createHash('sha256').update(query).digest('base64url');
+  let hash = queryHashes.get(query);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(query).digest('base64url');
+    if (queryHashes.size >= QUERY_HASHES_KEPT) queryHashes.delete(queryHashes.keys().next().value!);
+    queryHashes.set(query, hash);
+  }
+  return hash;
 }
 
 const HEADER = Buffer.from(

@@ -3,90 +3,15 @@
  * Records are appended in groups, each group one transaction that extends the hash chain under
  * a lock on the chain head, so replicas sharing PostgreSQL keep one chain.
  */
-import { sql, type Kysely, type Migration } from 'kysely';
+import { sql } from 'kysely';
 import type { Database } from '../../lib/db.ts';
 import { migrate } from '../../subgraphs/runtime/migrate.ts';
 import type { AccessRecord } from './access-record.ts';
+import { auditMigrations, type AccessLogTable, type AuditTables } from './audit-tables.ts';
 import { GENESIS_HASH, chainHash } from './hash-chain.ts';
+import { decodeRecord, encodeRecord } from './stored-record.ts';
 
-interface AccessLogTable {
-  seq: number;
-  at: string;
-  dept: string | null;
-  review: number;
-  record: string;
-  prev_hash: string;
-  hash: string;
-}
-
-export interface AuditTables {
-  access_log: AccessLogTable;
-  access_subjects: { seq: number; subject: string; categories: string };
-  audit_head: { id: number; seq: number; hash: string };
-  emergency_reviews: {
-    seq: number;
-    verdict: string;
-    note: string;
-    reviewer: string;
-    reviewed_at: string;
-  };
-}
-
-const migrations: Record<string, Migration> = {
-  '0001_access_log': {
-    async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('access_log')
-        .addColumn('seq', 'integer', (c) => c.primaryKey())
-        .addColumn('at', 'text', (c) => c.notNull())
-        .addColumn('dept', 'text')
-        .addColumn('review', 'integer', (c) => c.notNull())
-        .addColumn('record', 'text', (c) => c.notNull())
-        .addColumn('prev_hash', 'text', (c) => c.notNull())
-        .addColumn('hash', 'text', (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createIndex('access_log_dept')
-        .on('access_log')
-        .columns(['dept', 'seq'])
-        .execute();
-      await db.schema
-        .createIndex('access_log_review')
-        .on('access_log')
-        .columns(['review', 'seq'])
-        .execute();
-      await db.schema
-        .createTable('access_subjects')
-        .addColumn('seq', 'integer', (c) => c.notNull())
-        .addColumn('subject', 'text', (c) => c.notNull())
-        .addColumn('categories', 'text', (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createIndex('access_subjects_subject')
-        .on('access_subjects')
-        .columns(['subject', 'seq'])
-        .execute();
-      await db.schema
-        .createTable('audit_head')
-        .addColumn('id', 'integer', (c) => c.primaryKey())
-        .addColumn('seq', 'integer', (c) => c.notNull())
-        .addColumn('hash', 'text', (c) => c.notNull())
-        .execute();
-      await db
-        .insertInto('audit_head' as never)
-        .values({ id: 1, seq: 0, hash: GENESIS_HASH } as never)
-        .execute();
-      await db.schema
-        .createTable('emergency_reviews')
-        .addColumn('seq', 'integer', (c) => c.primaryKey())
-        .addColumn('verdict', 'text', (c) => c.notNull())
-        .addColumn('note', 'text', (c) => c.notNull())
-        .addColumn('reviewer', 'text', (c) => c.notNull())
-        .addColumn('reviewed_at', 'text', (c) => c.notNull())
-        .execute();
-    },
-  },
-};
+export type { AuditTables } from './audit-tables.ts';
 
 export interface StoredRecord {
   seq: number;
@@ -104,10 +29,19 @@ function prepareStatements(sqlite: NonNullable<Database<AuditTables>['sqlite']>)
       'INSERT INTO access_log (seq, at, dept, review, record, prev_hash, hash) VALUES (@seq, @at, @dept, @review, @record, @prev_hash, @hash)',
     ),
     subject: sqlite.prepare(
-      'INSERT INTO access_subjects (seq, subject, categories) VALUES (@seq, @subject, @categories)',
+      // Positional: a batch review writes a hundred of these per record.
+      'INSERT INTO access_subjects (seq, subject, categories) VALUES (?, ?, ?)',
     ),
     update: sqlite.prepare('UPDATE audit_head SET seq = @seq, hash = @hash WHERE id = 1'),
   };
+}
+
+/** A subject's categories as stored in the subject index: sorted, distinct, JSON. */
+function categoryList(fromFields: (string | undefined)[], direct: string[] = []): string {
+  const all = new Set<string>();
+  for (const c of fromFields) if (c) all.add(c);
+  for (const c of direct) all.add(c);
+  return JSON.stringify([...all].sort());
 }
 
 export class AuditLog {
@@ -121,7 +55,7 @@ export class AuditLog {
     database: Database<AuditTables>,
     categoryOf: (field: string) => string | undefined,
   ) {
-    await migrate(database, migrations);
+    await migrate(database, auditMigrations);
     return new AuditLog(database, categoryOf);
   }
 
@@ -137,7 +71,7 @@ export class AuditLog {
     const subjects: AuditTables['access_subjects'][] = [];
     for (const record of records) {
       seq += 1;
-      const text = JSON.stringify(record);
+      const { text, groups } = encodeRecord(record);
       const next = chainHash(hash, seq, text);
       rows.push({
         seq,
@@ -148,12 +82,21 @@ export class AuditLog {
         prev_hash: hash,
         hash: next,
       });
-      const touched = new Set([...Object.keys(record.subjects), ...Object.keys(record.categories)]);
-      for (const subject of touched) {
-        const fromFields = (record.subjects[subject] ?? []).map(this.categoryOf);
-        const all = [...fromFields, ...(record.categories[subject] ?? [])];
-        const categories = [...new Set(all.filter((c): c is string => !!c))].sort();
-        subjects.push({ seq, subject, categories: JSON.stringify(categories) });
+      // One row per subject for the citizen view; categories worked out once per field list.
+      const direct = new Map(Object.entries(record.categories));
+      for (const group of groups) {
+        const fromFields = group.fields.map(this.categoryOf);
+        for (const subject of group.subjects) {
+          subjects.push({
+            seq,
+            subject,
+            categories: categoryList(fromFields, direct.get(subject)),
+          });
+          direct.delete(subject);
+        }
+      }
+      for (const [subject, categories] of direct) {
+        subjects.push({ seq, subject, categories: categoryList([], categories) });
       }
       hash = next;
     }
@@ -173,19 +116,22 @@ export class AuditLog {
         .forUpdate()
         .executeTakeFirstOrThrow();
       const group = this.chain(head, records);
-      for (let i = 0; i < group.rows.length; i += 500) {
-        await trx
-          .insertInto('access_log')
-          .values(group.rows.slice(i, i + 500))
-          .execute();
-      }
-      for (let i = 0; i < group.subjects.length; i += 2000) {
-        await trx
-          .insertInto('access_subjects')
-          .values(group.subjects.slice(i, i + 2000))
-          .execute();
-      }
-      await trx.updateTable('audit_head').set(group.head).where('id', '=', 1).execute();
+      // One statement for the group's rows and the new head. The rows travel as two JSON
+      // parameters: a VALUES list of hundreds of parameters (a batch review's hundred subjects)
+      // cost more to build in Kysely and to parse in PostgreSQL than the inserts themselves.
+      await sql`
+        WITH log AS (
+          INSERT INTO access_log (seq, at, dept, review, record, prev_hash, hash)
+          SELECT seq, at, dept, review, record, prev_hash, hash
+          FROM json_populate_recordset(NULL::access_log, ${JSON.stringify(group.rows)}::json)
+        ), subjects AS (
+          INSERT INTO access_subjects (seq, subject, categories)
+          SELECT seq, subject, categories
+          FROM json_populate_recordset(NULL::access_subjects, ${JSON.stringify(group.subjects)}::json)
+        )
+        UPDATE audit_head SET seq = ${group.head.seq}, hash = ${group.head.hash} WHERE id = 1`.execute(
+        trx,
+      );
       return group.rows.map((r) => r.seq);
     });
   }
@@ -205,7 +151,8 @@ export class AuditLog {
     return sqlite.transaction(() => {
       const group = this.chain(s.head.get() as { seq: number; hash: string }, records);
       for (const row of group.rows) s.log.run(row);
-      for (const subject of group.subjects) s.subject.run(subject);
+      for (const { seq, subject, categories } of group.subjects)
+        s.subject.run(seq, subject, categories);
       s.update.run(group.head);
       return group.rows.map((r) => r.seq);
     })();
@@ -230,7 +177,7 @@ export class AuditLog {
           return { ok: false, checked, brokenAt: expected, reason: 'record missing' };
         let record: AccessRecord;
         try {
-          record = JSON.parse(row.record) as AccessRecord;
+          record = decodeRecord(row.record);
         } catch {
           return { ok: false, checked, brokenAt: seq, reason: 'record is not valid JSON' };
         }

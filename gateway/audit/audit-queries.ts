@@ -1,6 +1,8 @@
 /** Reading the access log: the citizen's own view, auditors' searches, emergency reviews. */
+import { sql } from 'kysely';
 import { badUserInput } from '../../schema/errors.ts';
 import type { AccessRecord } from './access-record.ts';
+import { decodeRecord } from './stored-record.ts';
 import type { AuditLog } from './audit-log.ts';
 
 export interface Page<T> {
@@ -89,7 +91,7 @@ export class AuditQueries {
   }
 
   private static stored(row: { seq: number; record: string; hash: string }): StoredAccess {
-    return { ...(JSON.parse(row.record) as AccessRecord), seq: Number(row.seq), hash: row.hash };
+    return { ...decodeRecord(row.record), seq: Number(row.seq), hash: row.hash };
   }
 
   /** The accesses that touched one person's data, newest first. */
@@ -154,7 +156,8 @@ export class AuditQueries {
       .selectFrom('access_log as l')
       .leftJoin('emergency_reviews as r', 'r.seq', 'l.seq')
       .select(['l.seq', 'l.record', 'l.hash'])
-      .where('l.review', '=', 1);
+      // A literal, not a parameter, so that the partial index on the queue is usable.
+      .where(sql<boolean>`l.review = 1`);
     if (pending) query = query.where('r.seq', 'is', null);
     if (cursor !== null) query = query.where('l.seq', '<', cursor);
     const rows = await query

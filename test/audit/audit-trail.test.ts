@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningPlatform } from '../../gateway/platform.ts';
+import { decodeRecord } from '../../gateway/audit/stored-record.ts';
 import { issueDepartmentToken } from '../../lib/identity/dev-tokens.ts';
 import { headersFor } from '../helpers/callers.ts';
 import { gql, startTestPlatform, testStorage, type TestStorage } from '../helpers/platform.ts';
@@ -50,7 +51,7 @@ function suite(driver: string, databaseUrl: string | undefined) {
         .execute();
       return rows.map((r: { seq: number; record: string }) => ({
         seq: Number(r.seq),
-        ...JSON.parse(r.record),
+        ...decodeRecord(r.record),
       }));
     };
 
