@@ -7,7 +7,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
+import {
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type LogEvent,
+} from 'kysely';
 import { withStatementCache } from './sqlite-statements.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -89,6 +96,15 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
     sqlite,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Whether a query builder (a database or one of its transactions) runs on PostgreSQL: for the
+ * few statements that differ. Kysely marks getExecutor internal; it is how a builder knows its
+ * dialect.
+ */
+export function usesPostgres(db: { getExecutor(): { readonly adapter: unknown } }): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 /** Drops a department's PostgreSQL schema (tests clean up with it). */

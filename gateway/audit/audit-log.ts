@@ -86,12 +86,10 @@ export class AuditLog {
       const direct = new Map(Object.entries(record.categories));
       for (const group of groups) {
         const fromFields = group.fields.map(this.categoryOf);
+        const shared = categoryList(fromFields);
         for (const subject of group.subjects) {
-          subjects.push({
-            seq,
-            subject,
-            categories: categoryList(fromFields, direct.get(subject)),
-          });
+          const own = direct.get(subject);
+          subjects.push({ seq, subject, categories: own ? categoryList(fromFields, own) : shared });
           direct.delete(subject);
         }
       }

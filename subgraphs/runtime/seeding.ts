@@ -2,8 +2,8 @@
  * Seeds the departments' databases from one pass over the synthetic population, and remembers
  * what was seeded so that a second start reuses the data (and a changed seed or size reseeds).
  */
-import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
-import type { Database } from '../../lib/db.ts';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { usesPostgres, type Database } from '../../lib/db.ts';
 import type { AnyTables, SubgraphDefinition } from './definition.ts';
 import { populationChunks } from './seed/population.ts';
 
@@ -100,10 +100,6 @@ export async function ensureSeeded(targets: SeedTarget[], options: SeedOptions):
 /** Rows per PostgreSQL statement: a few megabytes of JSON. */
 const POSTGRES_ROWS_PER_STATEMENT = 20_000;
 
-const isPostgres = (db: Kysely<AnyTables>) =>
-  // Kysely marks getExecutor internal; it is how a query builder knows its dialect.
-  db.getExecutor().adapter instanceof PostgresAdapter;
-
 /**
  * Inserts rows in statements small enough for both drivers' parameter limits
  * (PostgreSQL 65,535 per statement; SQLite 32,766 by default). On PostgreSQL the rows travel as
@@ -118,7 +114,7 @@ export async function insertMany<T extends object>(
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
-  if (isPostgres(db)) {
+  if (usesPostgres(db)) {
     const list = sql.join(columns.map((c) => sql.ref(c)));
     for (let i = 0; i < rows.length; i += POSTGRES_ROWS_PER_STATEMENT) {
       const json = JSON.stringify(rows.slice(i, i + POSTGRES_ROWS_PER_STATEMENT));

@@ -217,10 +217,12 @@ function suite(driver: string, databaseUrl: string | undefined) {
       const caseworker = await withConsent(story, 'civil-affairs', 'dibao');
       const { cursor: start } = await readFeed(story, caseworker, null);
       const results = await Promise.all(
-        Array.from({ length: 6 }, () =>
+        // More writers than the number's retries: they must take turns, not collide.
+        Array.from({ length: 24 }, () =>
           send(story, RECORD_DETERMINATION, { input: dibaoInput(story) }, caseworker),
         ),
       );
+      for (const r of results) expect(r.body.errors).toBeUndefined();
       const written = results.map((r) => r.body.data.recordDetermination.id);
       const { changes } = await readFeed(story, caseworker, start);
       expect(changes.map((c: any) => c.determination.id).sort()).toEqual([...written].sort());
