@@ -1,7 +1,7 @@
 /**
  * The access log in SQL (the platform's own database: embedded SQLite or a PostgreSQL schema).
- * Records are appended in groups, each group one transaction that extends the hash chain under
- * a lock on the chain head, so replicas sharing PostgreSQL keep one chain.
+ * Records are appended in groups, each group one transaction that extends the hash chain from
+ * its head, so replicas sharing PostgreSQL keep one chain.
  */
 import { sql } from 'kysely';
 import type { Database } from '../../lib/db.ts';
@@ -12,6 +12,9 @@ import { GENESIS_HASH, chainHash } from './hash-chain.ts';
 import { decodeRecord, encodeRecord } from './stored-record.ts';
 
 export type { AuditTables } from './audit-tables.ts';
+
+/** Each lost race means another replica appended: progress, so a generous bound. */
+const HEAD_RACE_ATTEMPTS = 100;
 
 export interface StoredRecord {
   seq: number;
@@ -105,33 +108,57 @@ export class AuditLog {
   async append(records: readonly AccessRecord[]): Promise<number[]> {
     if (records.length === 0) return [];
     if (this.database.sqlite) return this.appendEmbedded(this.database.sqlite, records);
-    return this.db.transaction().execute(async (trx) => {
-      // Replicas sharing PostgreSQL append one group at a time, in chain order.
-      const head = await trx
-        .selectFrom('audit_head')
-        .selectAll()
-        .where('id', '=', 1)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
+    return this.appendShared(records);
+  }
+
+  /** The chain head as this process last wrote or read it (PostgreSQL: replicas may move it). */
+  private knownHead: { seq: number; hash: string } | undefined;
+
+  /**
+   * The PostgreSQL append: one statement per group, committed on its own, that moves the chain
+   * head only if it is still where this process last saw it, and inserts the group's rows only if
+   * it did. A replica that moved the head in between makes the statement change nothing: read
+   * the head again and chain again. (It was four round trips, `BEGIN`, the head `FOR UPDATE`, the
+   * inserts and `COMMIT`; docs/performance.md.) The rows travel as two JSON parameters: a VALUES
+   * list of hundreds of parameters costs more to build and to parse than the inserts themselves.
+   */
+  private async appendShared(records: readonly AccessRecord[]): Promise<number[]> {
+    for (let attempt = 0; attempt < HEAD_RACE_ATTEMPTS; attempt++) {
+      const head = (this.knownHead ??= await this.readHead());
       const group = this.chain(head, records);
-      // One statement for the group's rows and the new head. The rows travel as two JSON
-      // parameters: a VALUES list of hundreds of parameters (a batch review's hundred subjects)
-      // cost more to build in Kysely and to parse in PostgreSQL than the inserts themselves.
-      await sql`
-        WITH log AS (
+      const { rows } = await sql<{ moved: number }>`
+        WITH head AS (
+          UPDATE audit_head SET seq = ${group.head.seq}, hash = ${group.head.hash}
+          WHERE id = 1 AND seq = ${head.seq} AND hash = ${head.hash}
+          RETURNING 1
+        ), log AS (
           INSERT INTO access_log (seq, at, dept, review, record, prev_hash, hash)
           SELECT seq, at, dept, review, record, prev_hash, hash
           FROM json_populate_recordset(NULL::access_log, ${JSON.stringify(group.rows)}::json)
+          WHERE EXISTS (SELECT 1 FROM head)
         ), subjects AS (
           INSERT INTO access_subjects (seq, subject, categories)
           SELECT seq, subject, categories
           FROM json_populate_recordset(NULL::access_subjects, ${JSON.stringify(group.subjects)}::json)
+          WHERE EXISTS (SELECT 1 FROM head)
         )
-        UPDATE audit_head SET seq = ${group.head.seq}, hash = ${group.head.hash} WHERE id = 1`.execute(
-        trx,
-      );
-      return group.rows.map((r) => r.seq);
-    });
+        SELECT count(*)::int AS moved FROM head`.execute(this.db);
+      if (Number(rows[0]?.moved) === 1) {
+        this.knownHead = group.head;
+        return group.rows.map((r) => r.seq);
+      }
+      this.knownHead = undefined;
+    }
+    throw new Error('the access log head kept moving: too many replicas racing for it');
+  }
+
+  private async readHead(): Promise<{ seq: number; hash: string }> {
+    const head = await this.db
+      .selectFrom('audit_head')
+      .select(['seq', 'hash'])
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+    return { seq: Number(head.seq), hash: head.hash };
   }
 
   private statements: ReturnType<typeof prepareStatements> | undefined;
