@@ -116,7 +116,7 @@ export async function startDepartments(
   let children = [seeder];
   if (onePerDepartment) {
     await seeder.stop();
-    children = await Promise.all(
+    const started = await Promise.allSettled(
       SUBGRAPHS.map(({ name }) => {
         const config: DepartmentsConfig = {
           dataDir: options.dataDir,
@@ -131,6 +131,13 @@ export async function startDepartments(
         });
       }),
     );
+    children = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) {
+      // Leave no department running behind a failed start.
+      await stopAll(children);
+      throw (failed as PromiseRejectedResult).reason;
+    }
   }
   log(
     `departments ready in ${ready.startSeconds.toFixed(1)} s (${ready.seeded.length ? `seeded ${ready.seeded.join(', ')}` : 'reused the seeded data'}), ${onePerDepartment ? 'one process per department' : 'all in one process'}`,
