@@ -1,0 +1,105 @@
+/**
+ * A log written before the grouped record format and the review-queue index: opening it with
+ * this version migrates it, and its old records still verify, read back and chain on.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AccessRecord } from '../../gateway/audit/access-record.ts';
+import { AuditLog, type AuditTables } from '../../gateway/audit/audit-log.ts';
+import { AuditQueries } from '../../gateway/audit/audit-queries.ts';
+import { auditMigrations } from '../../gateway/audit/audit-tables.ts';
+import { GENESIS_HASH, chainHash } from '../../gateway/audit/hash-chain.ts';
+import { dropPostgresSchema, openDatabase } from '../../lib/db.ts';
+import { migrate } from '../../subgraphs/runtime/migrate.ts';
+import { postgresUrl } from '../helpers/services.ts';
+
+const PERSON = '440103195409062434';
+
+const record = (requestId: string, review: boolean, fields: string[]): AccessRecord => ({
+  at: '2026-11-29T00:00:00.000Z',
+  requestId,
+  dept: 'civil-affairs',
+  client: 'client',
+  operator: 'officer-1',
+  purpose: review ? 'emergency' : 'dibao',
+  caseId: null,
+  consentIds: [],
+  reason: review ? 'flood rescue' : null,
+  review,
+  operation: 'HouseholdView',
+  documentHash: 'a'.repeat(64),
+  subjects: { [`person:${PERSON}`]: fields },
+  categories: {},
+  denied: [],
+  errorCodes: [],
+  outcome: 'ok',
+  status: 200,
+});
+
+function upgradeSuite(databaseUrl: string | undefined) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gd-log-upgrade-'));
+  const name = `upgrade_${randomUUID().slice(0, 8)}_platform`;
+  afterAll(async () => {
+    if (databaseUrl) await dropPostgresSchema(databaseUrl, name);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('migrates, verifies and reads the old records, and chains new ones after them', async () => {
+    // The log as the previous version left it: its first migration only, records stored
+    // subject by subject.
+    const database = await openDatabase<AuditTables>({ name, dataDir, databaseUrl });
+    const first = '0001_access_log';
+    await migrate(database, { [first]: auditMigrations[first]! });
+    const old = [
+      record('old-1', true, ['Person.id', 'Person.name']),
+      record('old-2', false, ['Person.id']),
+    ];
+    let hash = GENESIS_HASH;
+    for (const [i, r] of old.entries()) {
+      const seq = i + 1;
+      const text = JSON.stringify(r);
+      const next = chainHash(hash, seq, text);
+      await database.db
+        .insertInto('access_log')
+        .values({
+          seq,
+          at: r.at,
+          dept: r.dept,
+          review: r.review ? 1 : 0,
+          record: text,
+          prev_hash: hash,
+          hash: next,
+        })
+        .execute();
+      await database.db
+        .insertInto('access_subjects')
+        .values({ seq, subject: `person:${PERSON}`, categories: '["identity"]' })
+        .execute();
+      hash = next;
+    }
+    await database.db.updateTable('audit_head').set({ seq: 2, hash }).where('id', '=', 1).execute();
+
+    const log = await AuditLog.open(database, () => 'identity');
+    await log.append([record('new-1', true, ['Person.id'])]);
+    expect(await log.verify()).toEqual({ ok: true, checked: 3 });
+
+    const queries = new AuditQueries(log);
+    const seen = await queries.forPerson(PERSON);
+    expect(seen.items.map((i) => i.record.requestId)).toEqual(['new-1', 'old-2', 'old-1']);
+    expect(seen.items.at(-1)!.record.subjects).toEqual({
+      [`person:${PERSON}`]: ['Person.id', 'Person.name'],
+    });
+    const queue = await queries.emergencies(false);
+    expect(queue.items.map((r) => r.requestId)).toEqual(['new-1', 'old-1']);
+    await database.close();
+  });
+}
+
+describe('an access log from the previous version, on embedded SQLite', () =>
+  upgradeSuite(undefined));
+describe.skipIf(!postgresUrl)('an access log from the previous version, on PostgreSQL', () =>
+  upgradeSuite(postgresUrl),
+);
