@@ -5,7 +5,11 @@ import path from 'node:path';
 import { loadConfig } from '../../lib/config.ts';
 import { dropPostgresSchema } from '../../lib/db.ts';
 import { SUBGRAPHS } from '../../schema/catalogue.ts';
-import { startPlatform, type RunningPlatform } from '../../gateway/platform.ts';
+import {
+  startPlatform,
+  type PlatformOptions,
+  type RunningPlatform,
+} from '../../gateway/platform.ts';
 import { AUDIT_DATABASE } from '../../gateway/audit/index.ts';
 import { launchDepartments, type LaunchedDepartments } from '../../subgraphs/runtime/launch.ts';
 
@@ -60,6 +64,7 @@ export async function launchTestDepartments(
 export async function startTestPlatform(
   storage: TestStorage,
   env: Record<string, string> = {},
+  options: PlatformOptions = {},
 ): Promise<RunningPlatform> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -69,7 +74,11 @@ export async function startTestPlatform(
     ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
     ...env,
   });
-  return startPlatform(config, { anyPorts: true, databasePrefix: storage.databasePrefix });
+  return startPlatform(config, {
+    anyPorts: true,
+    databasePrefix: storage.databasePrefix,
+    ...options,
+  });
 }
 
 export interface GraphQLResult {

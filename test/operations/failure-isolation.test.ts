@@ -13,10 +13,10 @@ import type { RunningPlatform } from '../../gateway/platform.ts';
 import { startGateway, type RunningGateway } from '../../gateway/server.ts';
 import { readSupergraph } from '../../schema/compose.ts';
 import { startSubgraph } from '../../subgraphs/runtime/server.ts';
-import { consentFor } from '../helpers/callers.ts';
-import { testStorage, type TestStorage } from '../helpers/platform.ts';
+import { storyOf, withConsent } from '../helpers/story.ts';
+import { startTestPlatform, testStorage, type TestStorage } from '../helpers/platform.ts';
 import { FaultyProxy, type FaultMode } from './faulty-proxy.ts';
-import { callerHeaders, postJson, startOpsPlatform } from './helpers.ts';
+import { postJson } from './helpers.ts';
 
 const MEMBERS = `query($id: ID!) { household(id: $id) {
   id members { id name properties { area } medicalInsurance { scheme } criticalIllness } } }`;
@@ -34,7 +34,7 @@ describe('failure isolation', () => {
 
   beforeAll(async () => {
     storage = testStorage();
-    platform = await startOpsPlatform(storage, {
+    platform = await startTestPlatform(storage, {
       CIRCUIT_BREAKER_FAILURES: '3',
       CIRCUIT_BREAKER_COOLDOWN_MS: '300',
     });
@@ -57,16 +57,7 @@ describe('failure isolation', () => {
       operations: { ...operations, circuitBreaker: { failureThreshold: 3, cooldownMs: 400 } },
     });
     household = platform.sample!.household;
-    const consent = await consentFor(storage.dataDir, {
-      household,
-      subjects: platform.sample!.members,
-      grantees: ['civil-affairs'],
-      purpose: 'tekun',
-    });
-    headers = await callerHeaders(storage.dataDir, 'civil-affairs', {
-      'x-purpose': 'tekun',
-      'x-consent-token': consent,
-    });
+    headers = await withConsent(storyOf(platform, storage.dataDir), 'civil-affairs', 'tekun');
   });
   afterAll(async () => {
     await gateway?.close();

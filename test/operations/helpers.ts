@@ -1,35 +1,9 @@
 /** Shared by the operations tests: a platform with chosen settings, callers, and the population. */
 import { Writable } from 'node:stream';
-import { loadConfig } from '../../lib/config.ts';
 import { issueDepartmentToken } from '../../lib/identity/dev-tokens.ts';
-import {
-  startPlatform,
-  type PlatformOptions,
-  type RunningPlatform,
-} from '../../gateway/platform.ts';
 import { createLogger, type Logger } from '../../gateway/observability/logger.ts';
 import { populationChunks, type SynthPerson } from '../../subgraphs/runtime/seed/population.ts';
-import { TEST_HOUSEHOLDS, TEST_SEED, type TestStorage } from '../helpers/platform.ts';
-
-export async function startOpsPlatform(
-  storage: TestStorage,
-  env: Record<string, string> = {},
-  options: PlatformOptions = {},
-): Promise<RunningPlatform> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATA_DIR: storage.dataDir,
-    SEED: String(TEST_SEED),
-    SEED_HOUSEHOLDS: String(TEST_HOUSEHOLDS),
-    ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
-    ...env,
-  });
-  return startPlatform(config, {
-    anyPorts: true,
-    databasePrefix: storage.databasePrefix,
-    ...options,
-  });
-}
+import { TEST_HOUSEHOLDS, TEST_SEED } from '../helpers/platform.ts';
 
 /** Headers of a department's client system (its own `sub`, so limits can tell clients apart). */
 export async function callerHeaders(

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningPlatform } from '../../gateway/platform.ts';
 import { HOUSEHOLD_QUERY } from '../../gateway/sample-query.ts';
 import { sha256Hex } from '../../gateway/limits/trusted-documents.ts';
-import { consentFor } from '../helpers/callers.ts';
-import { testStorage, type TestStorage } from '../helpers/platform.ts';
-import { callerHeaders, postJson, startOpsPlatform } from './helpers.ts';
+import { storyOf, withConsent } from '../helpers/story.ts';
+import { startTestPlatform, testStorage, type TestStorage } from '../helpers/platform.ts';
+import { callerHeaders, postJson } from './helpers.ts';
 
 const REGISTERED = 'query Registered($id: ID!) { household(id: $id) { id address } }';
 const NOT_REGISTERED = 'query Other($id: ID!) { household(id: $id) { id } }';
@@ -48,7 +48,7 @@ describe('operation limits', () => {
         ],
       }),
     );
-    platform = await startOpsPlatform(storage, {
+    platform = await startTestPlatform(storage, {
       MAX_QUERY_DEPTH: '5',
       MAX_QUERY_ALIASES: '3',
       MAX_ROOT_FIELDS: '3',
@@ -61,16 +61,7 @@ describe('operation limits', () => {
     });
     url = platform.gateway.url;
     household = platform.sample!.household;
-    const consent = await consentFor(storage.dataDir, {
-      household,
-      subjects: platform.sample!.members,
-      grantees: ['civil-affairs'],
-      purpose: 'tekun',
-    });
-    caseworker = await callerHeaders(storage.dataDir, 'civil-affairs', {
-      'x-purpose': 'tekun',
-      'x-consent-token': consent,
-    });
+    caseworker = await withConsent(storyOf(platform, storage.dataDir), 'civil-affairs', 'tekun');
   });
   afterAll(async () => {
     await platform?.close();

@@ -9,14 +9,8 @@ import { issueDepartmentToken } from '../../lib/identity/dev-tokens.ts';
 import type { RunningPlatform } from '../../gateway/platform.ts';
 import { HOUSEHOLD_QUERY } from '../../gateway/sample-query.ts';
 import { consentFor } from '../helpers/callers.ts';
-import { testStorage, type TestStorage } from '../helpers/platform.ts';
-import {
-  bufferedLogger,
-  callerHeaders,
-  postJson,
-  startOpsPlatform,
-  testPopulation,
-} from './helpers.ts';
+import { startTestPlatform, testStorage, type TestStorage } from '../helpers/platform.ts';
+import { bufferedLogger, callerHeaders, postJson, testPopulation } from './helpers.ts';
 
 describe('observability', () => {
   let storage: TestStorage;
@@ -29,7 +23,7 @@ describe('observability', () => {
     storage = testStorage();
     const buffered = bufferedLogger();
     logs = buffered.lines;
-    platform = await startOpsPlatform(
+    platform = await startTestPlatform(
       storage,
       { RATE_LIMIT_PER_CLIENT: '20', MAX_QUERY_DEPTH: '6' },
       { logger: buffered.logger },

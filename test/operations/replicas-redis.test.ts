@@ -12,8 +12,8 @@ import { startGateway, type RunningGateway } from '../../gateway/server.ts';
 import { readSupergraph } from '../../schema/compose.ts';
 import { consentFor } from '../helpers/callers.ts';
 import { redisUrl, untilConnected } from '../helpers/services.ts';
-import { testStorage, type TestStorage } from '../helpers/platform.ts';
-import { callerHeaders, postJson, startOpsPlatform } from './helpers.ts';
+import { startTestPlatform, testStorage, type TestStorage } from '../helpers/platform.ts';
+import { callerHeaders, postJson } from './helpers.ts';
 
 const QUERY = `query($id: ID!) { household(id: $id) { members { birthDate } } }`;
 
@@ -27,7 +27,7 @@ describe.skipIf(!redisUrl)('two gateway replicas sharing Redis', () => {
   beforeAll(async () => {
     storage = testStorage();
     const env = { REDIS_URL: redisUrl!, RATE_LIMIT_PER_CLIENT: '4' };
-    platform = await startOpsPlatform(storage, env, { rateLimitNamespace: run });
+    platform = await startTestPlatform(storage, env, { rateLimitNamespace: run });
     replicaStore = new RedisStore(redisUrl!);
     await untilConnected(replicaStore);
     const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: storage.dataDir, ...env });

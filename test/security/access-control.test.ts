@@ -254,11 +254,16 @@ describe('access control at the gateway', () => {
       expectNoGuardedValues(text);
     });
 
-    it('a consent signed by a department key, not the consent authority, rejects the request', async () => {
-      const { key } = await signingKey(devKeyFiles(storage.dataDir, 'idp').privateJwk, {
+    /** A consent for the household signed by hand: with any development key, at any time. */
+    async function handSignedConsent(
+      signer: 'idp' | 'consent-authority',
+      jti: string,
+      times: { iat: number | 'now'; nbf: number | string; exp: number | string },
+    ): Promise<string> {
+      const { key } = await signingKey(devKeyFiles(storage.dataDir, signer).privateJwk, {
         refuseDevKeys: false,
       });
-      const forged = await new SignJWT({
+      const jwt = new SignJWT({
         hh: household,
         subjects: members.map((m) => m.id),
         grantees: ['civil-affairs'],
@@ -268,11 +273,18 @@ describe('access control at the gateway', () => {
         .setProtectedHeader({ alg: 'ES256', typ: 'consent+jwt' })
         .setIssuer(DEV_CONSENT_ISSUER)
         .setSubject(members[0]!.id)
-        .setJti('forged-1')
-        .setIssuedAt()
-        .setNotBefore('0s')
-        .setExpirationTime('1h')
-        .sign(key);
+        .setJti(jti);
+      if (times.iat === 'now') jwt.setIssuedAt();
+      else jwt.setIssuedAt(times.iat);
+      return jwt.setNotBefore(times.nbf).setExpirationTime(times.exp).sign(key);
+    }
+
+    it('a consent signed by a department key, not the consent authority, rejects the request', async () => {
+      const forged = await handSignedConsent('idp', 'forged-1', {
+        iat: 'now',
+        nbf: '0s',
+        exp: '1h',
+      });
       const { status, body, text } = await gql(
         url,
         QUERY,
@@ -286,25 +298,11 @@ describe('access control at the gateway', () => {
     });
 
     it('an expired consent is CONSENT_EXPIRED at the guarded paths', async () => {
-      const { key } = await signingKey(
-        devKeyFiles(storage.dataDir, 'consent-authority').privateJwk,
-        { refuseDevKeys: false },
-      );
-      const expired = await new SignJWT({
-        hh: household,
-        subjects: members.map((m) => m.id),
-        grantees: ['civil-affairs'],
-        purpose: 'dibao',
-        categories: ['identity', 'household'],
-      })
-        .setProtectedHeader({ alg: 'ES256', typ: 'consent+jwt' })
-        .setIssuer(DEV_CONSENT_ISSUER)
-        .setSubject(members[0]!.id)
-        .setJti('expired-1')
-        .setIssuedAt(1_600_000_000)
-        .setNotBefore(1_600_000_000)
-        .setExpirationTime(1_600_086_400)
-        .sign(key);
+      const expired = await handSignedConsent('consent-authority', 'expired-1', {
+        iat: 1_600_000_000,
+        nbf: 1_600_000_000,
+        exp: 1_600_086_400,
+      });
       const { body, text } = await gql(url, QUERY, { id: household }, await caseworker([expired]));
       expect(codeAt(body, 'household.members')).toBe('CONSENT_EXPIRED');
       expectNoGuardedValues(text);
