@@ -19,7 +19,7 @@ export interface GatewayChildConfig {
   dataDir: string;
   subgraphUrls: Record<string, string>;
   /** Ours only: write the access log, in this database (PostgreSQL when set, else SQLite). */
-  audit?: { databaseUrl?: string; databasePrefix: string };
+  audit?: { databaseUrl?: string; databasePrefix: string; commitDelayMs?: number };
 }
 
 runChild(async () => {
@@ -27,17 +27,18 @@ runChild(async () => {
   const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: options.dataDir });
   const store = createSharedStore(undefined);
   const supergraphSdl = readSupergraph();
+  // The per-client quota (6,000 a minute by default) is policy, not cost: the benchmark's one
+  // client would hit it within seconds. Raised, and still counted on every request.
+  const operations = defaultOperationsConfig('development');
   const audit = options.audit
     ? await openAudit({
         dataDir: options.dataDir,
         databaseUrl: options.audit.databaseUrl,
         databasePrefix: options.audit.databasePrefix,
         supergraphSdl,
+        commitDelayMs: options.audit.commitDelayMs ?? operations.auditCommitDelayMs,
       })
     : undefined;
-  // The per-client quota (6,000 a minute by default) is policy, not cost: the benchmark's one
-  // client would hit it within seconds. Raised, and still counted on every request.
-  const operations = defaultOperationsConfig('development');
   operations.rateLimit = { ...operations.rateLimit, perDepartment: 1e8, perClient: 1e8 };
   const gateway = await startGateway({
     operations,

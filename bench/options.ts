@@ -25,6 +25,8 @@ export interface BenchOptions {
   profileDepartments: boolean;
   /** Each department in its own process (as deployed), or all six in one. */
   departments: 'per-department' | 'one-process';
+  /** Ours' AUDIT_COMMIT_DELAY_MS; unset: the gateway's default. */
+  auditCommitDelayMs: number | undefined;
   dataDir: string;
 }
 
@@ -32,7 +34,7 @@ const USAGE = `usage: npm run bench -- [--households 20000] [--postgres] [--roun
   [--connections 16] [--warmup 5] [--duration 10] [--workloads household,batch,write]
   [--gateways ours,ours-noaudit,vanilla,floor]
   [--profile | --profile-gateways ours,vanilla,floor] [--profile-seconds 20] [--profile-departments]
-  [--departments per-department|one-process]
+  [--departments per-department|one-process] [--audit-commit-delay-ms 4]
   [--scale [--scale-sizes 10000,100000,1000000] [--max-seed-minutes 15]]`;
 
 const positive = (name: string, raw: string | undefined, fallback: number): number => {
@@ -46,6 +48,14 @@ function departmentsMode(raw: string | undefined): BenchOptions['departments'] {
   if (raw === undefined || raw === 'per-department') return 'per-department';
   if (raw === 'one-process') return raw;
   throw new Error(`--departments must be per-department or one-process\n${USAGE}`);
+}
+
+function commitDelay(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 100)
+    throw new Error(`--audit-commit-delay-ms must be a whole number from 0 to 100\n${USAGE}`);
+  return value;
 }
 
 export function parseOptions(argv = process.argv.slice(2)): BenchOptions {
@@ -69,6 +79,7 @@ export function parseOptions(argv = process.argv.slice(2)): BenchOptions {
       'profile-seconds': { type: 'string' },
       'profile-departments': { type: 'boolean', default: false },
       departments: { type: 'string' },
+      'audit-commit-delay-ms': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -105,6 +116,7 @@ export function parseOptions(argv = process.argv.slice(2)): BenchOptions {
     profileSeconds: positive('profile-seconds', values['profile-seconds'], 20),
     profileDepartments: values['profile-departments'],
     departments: departmentsMode(values.departments),
+    auditCommitDelayMs: commitDelay(values['audit-commit-delay-ms']),
     // Stable, so seeded data (and the development keys) are reused between runs.
     dataDir: path.resolve(process.env.BENCH_DATA_DIR ?? '.data/bench'),
   };

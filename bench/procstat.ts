@@ -1,6 +1,6 @@
 /** Per-process CPU time and memory from /proc (Linux): what one server process costs. */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 let ticksPerSecond: number | undefined;
 
@@ -24,6 +24,51 @@ export function cpuMs(pid: number): number {
   // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1000) / clockTicks();
+}
+
+/**
+ * CPU time the whole machine spent busy (user, nice, system, irq, softirq, steal of every core),
+ * in milliseconds: every process's share, the kernel's and the database's included.
+ */
+export function machineBusyMs(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  const [user, nice, system, , , irq, softirq, steal] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const ticks = [user, nice, system, irq, softirq, steal].reduce<number>(
+    (sum, t) => sum + (t ?? 0),
+    0,
+  );
+  return (ticks * 1000) / clockTicks();
+}
+
+/** The processes whose command name is `name` (e.g. PostgreSQL's server and backends). */
+export function pidsNamed(name: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) pids.push(Number(entry));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return pids;
+}
+
+/** CPU time of the processes named `name`, by pid (those that exit meanwhile are skipped). */
+export function cpuMsByPid(name: string): Map<number, number> {
+  const byPid = new Map<number, number>();
+  for (const pid of pidsNamed(name)) {
+    try {
+      byPid.set(pid, cpuMs(pid));
+    } catch {
+      // Exited.
+    }
+  }
+  return byPid;
 }
 
 /** Resident set size of a process, in MiB. */

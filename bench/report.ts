@@ -42,6 +42,8 @@ export function medianMeasurement(rounds: Measurement[]): Measurement {
     cpuMsPerRequest: of('cpuMsPerRequest'),
     departmentsCpuMsPerRequest: of('departmentsCpuMsPerRequest'),
     clientCpuMsPerRequest: of('clientCpuMsPerRequest'),
+    databaseCpuMsPerRequest: of('databaseCpuMsPerRequest'),
+    machineCpuMsPerRequest: of('machineCpuMsPerRequest'),
     rssMb: of('rssMb'),
     requests: rounds.reduce((sum, r) => sum + r.requests, 0),
     failures: rounds.reduce((sum, r) => sum + r.failures, 0),
@@ -77,6 +79,11 @@ export function ratiosOf(gateways: GatewayResult[]): Record<string, Ratio> {
   if (noAudit) {
     ratios['ours/ours-noaudit requests/s (audit cost)'] = ratio(ours, noAudit, 'requestsPerSecond');
     ratios['ours/ours-noaudit CPU/request (audit cost)'] = ratio(ours, noAudit, 'cpuMsPerRequest');
+    ratios['ours/ours-noaudit machine CPU/request (audit cost)'] = ratio(
+      ours,
+      noAudit,
+      'machineCpuMsPerRequest',
+    );
   }
   return ratios;
 }
@@ -86,12 +93,12 @@ const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('e
 
 export function measurementTable(rows: { label: string; m: Measurement }[]): string {
   const lines = [
-    '| gateway | requests/s | p50 ms | p99 ms | gateway CPU ms/req | departments CPU ms/req | load generator CPU ms/req | RSS MiB | requests | failures | load avg |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| gateway | requests/s | p50 ms | p99 ms | gateway CPU ms/req | departments CPU ms/req | load generator CPU ms/req | database CPU ms/req | machine CPU ms/req | RSS MiB | requests | failures | load avg |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const { label, m } of rows) {
     lines.push(
-      `| ${label} | ${int(m.requestsPerSecond)} | ${f(m.p50Ms, 1)} | ${f(m.p99Ms, 1)} | ${f(m.cpuMsPerRequest)} | ${f(m.departmentsCpuMsPerRequest)} | ${f(m.clientCpuMsPerRequest)} | ${f(m.rssMb, 0)} | ${int(m.requests)} | ${m.failures} | ${f(m.loadAverage, 1)} |`,
+      `| ${label} | ${int(m.requestsPerSecond)} | ${f(m.p50Ms, 1)} | ${f(m.p99Ms, 1)} | ${f(m.cpuMsPerRequest)} | ${f(m.departmentsCpuMsPerRequest)} | ${f(m.clientCpuMsPerRequest)} | ${f(m.databaseCpuMsPerRequest)} | ${f(m.machineCpuMsPerRequest)} | ${f(m.rssMb, 0)} | ${int(m.requests)} | ${m.failures} | ${f(m.loadAverage, 1)} |`,
     );
   }
   return lines.join('\n');

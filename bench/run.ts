@@ -39,11 +39,13 @@ import {
   type Workload,
 } from './workloads.ts';
 
+import { defaultOperationsConfig } from '../lib/operations-config.ts';
+
 const log = (line: string) => console.log(line);
 
 /** What ours runs with, stated in every report so a reader knows what "everything on" meant. */
 const NOTES = [
-  'ours: authentication (ES256 caller token), purpose and operator checks, consent verification (cached by hash) with a revocation check per request, an access context signed per department call, field decisions in the departments, the access record committed (group commit) before the response leaves.',
+  'ours: authentication (ES256 caller token), purpose and operator checks, consent verification (cached by hash) with a revocation check per request, an access context signed per department call, field decisions in the departments, the access record committed (group commit, with the commit delay below) before the response leaves.',
   'ours-noaudit: the same gateway with audit: null, to measure what the audit costs.',
   'vanilla: @apollo/gateway + startStandaloneServer, stock RemoteGraphQLDataSource and default fetcher; its only addition signs the access context the departments require (fixed caller and purpose, grants copied unverified from the consent tokens), per department call.',
   "floor: node:http, the query plan's 7 subgraph calls written by hand with ours' keep-alive client (lib/http-client.ts) and ours' signer, one access context per call.",
@@ -67,6 +69,7 @@ function header(options: BenchOptions, started: Date): string {
     '',
     `- code: ${revision()}`,
     `- machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+    `- ours' audit commit delay: ${options.auditCommitDelayMs ?? defaultOperationsConfig().auditCommitDelayMs} ms (AUDIT_COMMIT_DELAY_MS)`,
     `- storage: ${options.postgres ? 'PostgreSQL' : 'embedded SQLite'}; ${options.scale ? `scale sizes ${options.scaleSizes.join(', ')}` : `${options.households.toLocaleString('en')} households`}`,
     `- load: autocannon, ${options.connections} connections, ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured per gateway, ${options.rounds} interleaved rounds (${options.gateways.join(', ')})`,
     '- each gateway in its own process; CPU = utime + stime of that process from /proc over the measured window',

@@ -170,6 +170,9 @@ export async function startGateway(
           audit: {
             ...(options.postgres ? { databaseUrl: options.databaseUrl } : {}),
             databasePrefix: AUDIT_PREFIX,
+            ...(options.auditCommitDelayMs !== undefined
+              ? { commitDelayMs: options.auditCommitDelayMs }
+              : {}),
           },
         }
       : {}),
@@ -236,7 +239,7 @@ export async function runWorkload(
         { url: child.ready.url, pid: child.pid },
         departments.children.map((c) => c.pid),
         workload,
-        window,
+        { ...window, database: options.postgres ? 'postgres' : null },
       );
       rounds.set(name, [...(rounds.get(name) ?? []), m]);
       log(

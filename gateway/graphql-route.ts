@@ -24,7 +24,7 @@ import {
 import { AccessGuard } from '../subgraphs/runtime/guard.ts';
 import type { RequestAccessBuilder } from './access/request-access.ts';
 import { outcomeOf, type AccessRecord } from './audit/access-record.ts';
-import type { GroupCommitWriter } from './audit/group-commit.ts';
+import type { GroupCommitWriter, RecordSlot } from './audit/group-commit.ts';
 import type { GatewayContext } from './context.ts';
 import { RateLimitedError } from './limits/rate-limit.ts';
 import { batchRefused } from './limits/batching.ts';
@@ -114,6 +114,22 @@ export function createGraphQLRoute(options: GraphQLRouteOptions) {
     url: URL,
   ): Promise<GraphQLRouteResult> => {
     const at = new Date().toISOString();
+    // Tells the group commit a record is coming, so a group may wait for it (commit delay).
+    const slot = options.audit?.reserve();
+    try {
+      return await handle(req, res, url, at, slot);
+    } finally {
+      slot?.release();
+    }
+  };
+
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    at: string,
+    slot: RecordSlot | undefined,
+  ): Promise<GraphQLRouteResult> {
     let body: unknown;
     let context: GatewayContext | undefined;
     let response: HttpResponse;
@@ -139,9 +155,9 @@ export function createGraphQLRoute(options: GraphQLRouteOptions) {
       rejectedWith = reply.code;
       response = reply;
     }
-    if (options.audit) {
+    if (slot) {
       try {
-        await options.audit.write(recordOf(at, req, url, body, context, response, rejectedWith));
+        await slot.write(recordOf(at, req, url, body, context, response, rejectedWith));
       } catch {
         response = jsonResponse(503, {
           errors: [
@@ -156,7 +172,7 @@ export function createGraphQLRoute(options: GraphQLRouteOptions) {
     writeResponse(res, response);
     const errorCodes = rejectedWith ? [rejectedWith] : (context?.summary?.errorCodes ?? []);
     return { status: response.status, errorCodes, context };
-  };
+  }
 }
 
 function recordOf(

@@ -111,7 +111,8 @@ export async function startPlatform(
       databaseUrl: config.databaseUrl,
       ...(options.databasePrefix ? { databasePrefix: options.databasePrefix } : {}),
       supergraphSdl,
-      onFlush: (seconds) => metrics.observeAuditFlush(seconds),
+      commitDelayMs: config.operations.auditCommitDelayMs,
+      onFlush: (seconds, size) => metrics.observeAuditFlush(seconds, size),
     });
     if (store.kind === 'redis') log(await redisStatus(store));
     if (departments.seeded.length > 0) {

@@ -7,14 +7,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import {
-  Kysely,
-  PostgresAdapter,
-  PostgresDialect,
-  SqliteDialect,
-  sql,
-  type LogEvent,
-} from 'kysely';
+import { Kysely, PostgresAdapter, SqliteDialect, sql, type LogEvent } from 'kysely';
+import { SchemaPostgresDialect } from './postgres-dialect.ts';
 import { withStatementCache } from './sqlite-statements.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -39,6 +33,11 @@ export interface Database<DB> {
    * (the access log); undefined on PostgreSQL. Everything else goes through `db`.
    */
   sqlite: SQLite.Database | undefined;
+  /**
+   * The PostgreSQL pool (its connections search the database's schema), for the same kind of hot
+   * write: a named statement the server parses and plans once per connection. Undefined on SQLite.
+   */
+  postgres: pg.Pool | undefined;
   close(): Promise<void>;
 }
 
@@ -54,6 +53,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
   let db: Kysely<DB>;
   let dialect: Dialect;
   let sqlite: SQLite.Database | undefined;
+  let postgres: pg.Pool | undefined;
   if (options.databaseUrl) {
     dialect = 'postgres';
     // Create the schema first with a plain client: the pool below pins search_path to it.
@@ -72,7 +72,8 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
       max: options.poolSize ?? 10,
       options: `-c search_path=${schema}`,
     });
-    db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
+    db = new Kysely<DB>({ dialect: new SchemaPostgresDialect({ pool }, schema), log });
+    postgres = pool;
   } else {
     dialect = 'sqlite';
     mkdirSync(options.dataDir, { recursive: true });
@@ -94,6 +95,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
       return statements;
     },
     sqlite,
+    postgres,
     close: () => db.destroy(),
   };
 }

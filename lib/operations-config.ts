@@ -56,6 +56,11 @@ export interface OperationsConfig {
   circuitBreaker: { failureThreshold: number; cooldownMs: number };
   /** How long a shutdown waits for in-flight requests before closing anyway. */
   shutdownDrainMs: number;
+  /**
+   * How long an access-log group may wait for the requests still running to hand in their
+   * records (0: no wait); a lone request never waits. docs/sharing-and-audit.md.
+   */
+  auditCommitDelayMs: number;
   /** Checks besides the supergraph whose failure makes /readyz answer 503. */
   readinessRequires: ReadinessCheck[];
   logLevel: string;
@@ -105,6 +110,7 @@ export function readOperationsConfig(read: EnvReader, env: string, cwd: string):
       cooldownMs: read.integer('CIRCUIT_BREAKER_COOLDOWN_MS', 10_000, 100, 600_000),
     },
     shutdownDrainMs: read.integer('SHUTDOWN_DRAIN_MS', 10_000, 0, 600_000),
+    auditCommitDelayMs: read.integer('AUDIT_COMMIT_DELAY_MS', 8, 0, 100),
     readinessRequires: readiness.filter((c): c is ReadinessCheck =>
       READINESS_CHECKS.includes(c as ReadinessCheck),
     ),

@@ -16,6 +16,29 @@ export type { AuditTables } from './audit-tables.ts';
 /** Each lost race means another replica appended: progress, so a generous bound. */
 const HEAD_RACE_ATTEMPTS = 100;
 
+/**
+ * The PostgreSQL append (see `appendShared`), a named statement: the server parses and plans it
+ * once per connection instead of once per group. $1/$2 the new head, $3/$4 the head it must
+ * still be at, $5/$6 the rows as JSON.
+ */
+const APPEND_SHARED = `
+  WITH head AS (
+    UPDATE audit_head SET seq = $1, hash = $2
+    WHERE id = 1 AND seq = $3 AND hash = $4
+    RETURNING 1
+  ), log AS (
+    INSERT INTO access_log (seq, at, dept, review, record, prev_hash, hash)
+    SELECT seq, at, dept, review, record, prev_hash, hash
+    FROM json_populate_recordset(NULL::access_log, $5::json)
+    WHERE EXISTS (SELECT 1 FROM head)
+  ), subjects AS (
+    INSERT INTO access_subjects (seq, subject, categories)
+    SELECT seq, subject, categories
+    FROM json_populate_recordset(NULL::access_subjects, $6::json)
+    WHERE EXISTS (SELECT 1 FROM head)
+  )
+  SELECT count(*)::int AS moved FROM head`;
+
 export interface StoredRecord {
   seq: number;
   record: AccessRecord;
@@ -123,26 +146,23 @@ export class AuditLog {
    * list of hundreds of parameters costs more to build and to parse than the inserts themselves.
    */
   private async appendShared(records: readonly AccessRecord[]): Promise<number[]> {
+    const pool = this.database.postgres;
+    if (!pool) throw new Error('the shared access log needs its PostgreSQL pool');
     for (let attempt = 0; attempt < HEAD_RACE_ATTEMPTS; attempt++) {
       const head = (this.knownHead ??= await this.readHead());
       const group = this.chain(head, records);
-      const { rows } = await sql<{ moved: number }>`
-        WITH head AS (
-          UPDATE audit_head SET seq = ${group.head.seq}, hash = ${group.head.hash}
-          WHERE id = 1 AND seq = ${head.seq} AND hash = ${head.hash}
-          RETURNING 1
-        ), log AS (
-          INSERT INTO access_log (seq, at, dept, review, record, prev_hash, hash)
-          SELECT seq, at, dept, review, record, prev_hash, hash
-          FROM json_populate_recordset(NULL::access_log, ${JSON.stringify(group.rows)}::json)
-          WHERE EXISTS (SELECT 1 FROM head)
-        ), subjects AS (
-          INSERT INTO access_subjects (seq, subject, categories)
-          SELECT seq, subject, categories
-          FROM json_populate_recordset(NULL::access_subjects, ${JSON.stringify(group.subjects)}::json)
-          WHERE EXISTS (SELECT 1 FROM head)
-        )
-        SELECT count(*)::int AS moved FROM head`.execute(this.db);
+      const { rows } = await pool.query<{ moved: number }>({
+        name: 'access_log_append',
+        text: APPEND_SHARED,
+        values: [
+          group.head.seq,
+          group.head.hash,
+          head.seq,
+          head.hash,
+          JSON.stringify(group.rows),
+          JSON.stringify(group.subjects),
+        ],
+      });
       if (Number(rows[0]?.moved) === 1) {
         this.knownHead = group.head;
         return group.rows.map((r) => r.seq);

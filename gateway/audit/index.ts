@@ -11,6 +11,8 @@ export interface AuditOptions {
   databaseUrl: string | undefined;
   databasePrefix?: string;
   supergraphSdl: string;
+  /** GroupCommitOptions.commitDelayMs (AUDIT_COMMIT_DELAY_MS). */
+  commitDelayMs?: number;
   onFlush?: GroupCommitOptions['onFlush'];
 }
 
@@ -31,6 +33,7 @@ export async function openAudit(options: AuditOptions): Promise<Audit> {
     const log = await AuditLog.open(database, fieldCategories(options.supergraphSdl));
     const writer = new GroupCommitWriter({
       append: (records) => log.append(records),
+      commitDelayMs: options.commitDelayMs ?? 0,
       ...(options.onFlush ? { onFlush: options.onFlush } : {}),
     });
     return {

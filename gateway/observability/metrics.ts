@@ -94,6 +94,12 @@ export function createGatewayMetrics() {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const auditGroupRecords = new Histogram({
+    name: 'gateway_audit_group_records',
+    help: 'Access records written together in one group commit (AUDIT_COMMIT_DELAY_MS tunes it)',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+    registers: [registry],
+  });
 
   const subgraphObserver: SubgraphCallObserver = {
     call(subgraph, outcome, seconds) {
@@ -116,7 +122,10 @@ export function createGatewayMetrics() {
     storeErrors,
     /** For gateway/audit: observe each flush of the access-record buffer, in seconds. */
     auditFlushDuration,
-    observeAuditFlush: (seconds: number) => auditFlushDuration.observe(seconds),
+    observeAuditFlush: (seconds: number, records: number) => {
+      auditFlushDuration.observe(seconds);
+      auditGroupRecords.observe(records);
+    },
     subgraphObserver,
     /** The exposition text: this gateway's metrics, then the process's. */
     async exposition(): Promise<{ contentType: string; body: string }> {

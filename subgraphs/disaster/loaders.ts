@@ -1,6 +1,6 @@
 /** Per-request loaders of emergency management: one query per table per batch. */
 import type { Kysely } from 'kysely';
-import { groupLoader, optionalRowLoader } from '../runtime/loaders.ts';
+import { LoadsInFlight, groupLoader, optionalRowLoader } from '../runtime/loaders.ts';
 import type { DisasterDB, DisasterEventRow } from './tables.ts';
 
 export interface EventFilter {
@@ -11,34 +11,41 @@ export interface EventFilter {
 }
 
 export function createLoaders(db: Kysely<DisasterDB>) {
+  // Damage records and relief payments both name events: their events load in one batch.
+  const householdLoads = new LoadsInFlight();
   const event = optionalRowLoader(
     (ids) => db.selectFrom('disaster_events').selectAll().where('id', 'in', ids).execute(),
     (row) => row.id,
+    householdLoads,
   );
   return {
     event,
     damageByHousehold: groupLoader(
       (ids) =>
-        db
-          .selectFrom('damage_records')
-          .selectAll()
-          .where('household_id', 'in', ids)
-          .orderBy('household_id')
-          .orderBy('assessed_on', 'desc')
-          .orderBy('id', 'desc')
-          .execute(),
+        householdLoads.track(
+          db
+            .selectFrom('damage_records')
+            .selectAll()
+            .where('household_id', 'in', ids)
+            .orderBy('household_id')
+            .orderBy('assessed_on', 'desc')
+            .orderBy('id', 'desc')
+            .execute(),
+        ),
       (row) => row.household_id,
     ),
     reliefByHousehold: groupLoader(
       (ids) =>
-        db
-          .selectFrom('relief_payments')
-          .selectAll()
-          .where('household_id', 'in', ids)
-          .orderBy('household_id')
-          .orderBy('paid_on', 'desc')
-          .orderBy('id', 'desc')
-          .execute(),
+        householdLoads.track(
+          db
+            .selectFrom('relief_payments')
+            .selectAll()
+            .where('household_id', 'in', ids)
+            .orderBy('household_id')
+            .orderBy('paid_on', 'desc')
+            .orderBy('id', 'desc')
+            .execute(),
+        ),
       (row) => row.household_id,
     ),
     /** Events in force at some time in [from, to], newest first; they prime the event loader. */

@@ -24,16 +24,49 @@ export function rowLoader<K extends string, R>(
   }, options);
 }
 
+/**
+ * Loads a dependent loader waits for. Rows that two loaders fetch in parallel (a household's
+ * damage records and its relief payments) both refer to a third table (their events): on
+ * PostgreSQL the two answers arrive in different turns, and the third loader would run one query
+ * per answer. Its batch waits until the loads it depends on have settled instead, so it stays one
+ * query per table per request, on either database.
+ */
+export class LoadsInFlight {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  /** Wraps a fetch the dependent loader should wait for. */
+  track<T>(fetch: Promise<T>): Promise<T> {
+    this.pending.add(fetch);
+    const settled = () => void this.pending.delete(fetch);
+    fetch.then(settled, settled);
+    return fetch;
+  }
+
+  /** DataLoader's batchScheduleFn: dispatch once nothing tracked is in flight, a turn later. */
+  readonly schedule = (dispatch: () => void): void => {
+    if (this.pending.size === 0) {
+      setImmediate(dispatch);
+      return;
+    }
+    void Promise.allSettled([...this.pending]).then(() => this.schedule(dispatch));
+  };
+}
+
 /** Loader for rows that exist once per key or not at all (null, not an error). */
 export function optionalRowLoader<K extends string, R>(
   fetch: (keys: readonly K[]) => Promise<R[]>,
   keyOf: (row: R) => K,
+  /** Batches wait for these loads (see LoadsInFlight). */
+  after?: LoadsInFlight,
 ): DataLoader<K, R | null> {
-  return new DataLoader<K, R | null>(async (keys) => {
-    const rows = await fetch(dedupe(keys));
-    const byKey = new Map(rows.map((row) => [keyOf(row), row]));
-    return keys.map((key) => byKey.get(key) ?? null);
-  }, options);
+  return new DataLoader<K, R | null>(
+    async (keys) => {
+      const rows = await fetch(dedupe(keys));
+      const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+      return keys.map((key) => byKey.get(key) ?? null);
+    },
+    after ? { ...options, batchScheduleFn: after.schedule } : options,
+  );
 }
 
 /** Loader for the rows that belong to each key (possibly none), in the fetch's order. */

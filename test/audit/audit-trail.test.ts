@@ -25,7 +25,7 @@ function suite(driver: string, databaseUrl: string | undefined) {
 
     beforeAll(async () => {
       storage = testStorage(databaseUrl);
-      platform = await startTestPlatform(storage);
+      platform = await startTestPlatform(storage, { AUDIT_COMMIT_DELAY_MS: '50' });
       story = storyOf(platform, storage.dataDir);
       const registry = platform.departments.departments.find(
         (d) => d.definition.name === 'household',
@@ -55,8 +55,8 @@ function suite(driver: string, databaseUrl: string | undefined) {
       }));
     };
 
-    it('writes exactly one record per request, of every outcome, with subjects and denials but no values', async () => {
-      const before = (await records()).length;
+    /** One request of every outcome the log records, each with its own request id. */
+    async function everyOutcome() {
       const id = (tag: string) => `audit-${tag}-${randomUUID()}`;
       const caseworker = await withConsent(story, 'civil-affairs', 'dibao');
       const requests: { tag: string; send: (requestId: string) => Promise<unknown> }[] = [
@@ -156,7 +156,12 @@ function suite(driver: string, databaseUrl: string | undefined) {
             gql(story.url, HOUSEHOLD, { id: '123' }, { ...caseworker, 'x-request-id': r }),
         },
       ];
-      const sent = requests.map((r) => ({ ...r, requestId: id(r.tag) }));
+      return requests.map((r) => ({ ...r, requestId: id(r.tag) }));
+    }
+
+    it('writes exactly one record per request, of every outcome, with subjects and denials but no values', async () => {
+      const before = (await records()).length;
+      const sent = await everyOutcome();
       for (const r of sent) await r.send(r.requestId);
       const after = await records();
       expect(after.length - before).toBe(sent.length);
@@ -223,6 +228,28 @@ function suite(driver: string, databaseUrl: string | undefined) {
       const text = JSON.stringify(after);
       for (const name of names) expect(text).not.toContain(name);
       expect(text).not.toContain('Bearer');
+    });
+
+    it('records requests of every outcome sent at once, in shared commits, waiting for none after', async () => {
+      const groups = async () =>
+        Number(
+          /^gateway_audit_group_records_count (\d+)$/m.exec(
+            await (await fetch(new URL('/metrics', story.url))).text(),
+          )?.[1],
+        );
+      const [before, groupsBefore] = [(await records()).length, await groups()];
+      const sent = await everyOutcome();
+      await Promise.all(sent.map((r) => r.send(r.requestId)));
+      const after = (await records()).slice(before);
+      expect(after.map((r: any) => r.requestId).sort()).toEqual(
+        sent.map((r) => r.requestId).sort(),
+      );
+      // The commit delay (50 ms here) let the rejections that end at once share commits.
+      expect((await groups()) - groupsBefore).toBeLessThan(sent.length);
+      // Every request, the refused ones too, handed in its record or gave its place back: a
+      // place never given back would hold every later group for the whole delay.
+      expect(platform.audit.writer.running).toBe(0);
+      expect(await platform.audit.log.verify()).toEqual({ ok: true, checked: expect.any(Number) });
     });
 
     it('shows citizens who accessed their data and why, and nothing about anyone else', async () => {

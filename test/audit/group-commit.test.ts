@@ -53,4 +53,86 @@ describe('group commit', () => {
     await expect(writer.write(record('c'))).resolves.toBeUndefined();
     await writer.flush();
   });
+
+  describe('commit delay', () => {
+    // A delay no test could sit out (the test timeout is shorter): a group that waited for it
+    // instead of ending the wait early would fail the test.
+    const FOREVER = 600_000;
+
+    function recordingWriter(commitDelayMs: number, maxGroup?: number) {
+      const groups: string[][] = [];
+      const writer = new GroupCommitWriter({
+        append: (records) => {
+          groups.push(records.map((r) => r.requestId));
+          return Promise.resolve();
+        },
+        commitDelayMs,
+        ...(maxGroup ? { maxGroup } : {}),
+      });
+      return { groups, writer };
+    }
+
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('waits for the requests still running and commits once the last has handed in', async () => {
+      const { groups, writer } = recordingWriter(FOREVER);
+      const [a, b, c] = [writer.reserve(), writer.reserve(), writer.reserve()];
+      const first = a.write(record('a'));
+      await nextTurn();
+      await nextTurn();
+      const second = b.write(record('b'));
+      await nextTurn();
+      await Promise.all([first, second, c.write(record('c'))]);
+      expect(groups).toEqual([['a', 'b', 'c']]);
+    });
+
+    it('never delays a request that is alone', async () => {
+      const { groups, writer } = recordingWriter(FOREVER);
+      await writer.reserve().write(record('alone'));
+      expect(groups).toEqual([['alone']]);
+    });
+
+    it('stops waiting for a request that ends without a record', async () => {
+      const { groups, writer } = recordingWriter(FOREVER);
+      const [a, b] = [writer.reserve(), writer.reserve()];
+      const written = a.write(record('a'));
+      await nextTurn();
+      b.release();
+      b.release(); // idempotent: the count of running requests stays right
+      await written;
+      await writer.reserve().write(record('c'));
+      expect(groups).toEqual([['a'], ['c']]);
+    });
+
+    it('waits no longer than the delay for a request that is still running', async () => {
+      const { groups, writer } = recordingWriter(5);
+      const [a, slow] = [writer.reserve(), writer.reserve()];
+      await a.write(record('a'));
+      expect(groups).toEqual([['a']]);
+      await slow.write(record('slow'));
+      expect(groups).toEqual([['a'], ['slow']]);
+    });
+
+    it('commits at once when the group is full', async () => {
+      const { groups, writer } = recordingWriter(FOREVER, 2);
+      const slots = [writer.reserve(), writer.reserve(), writer.reserve()];
+      const first = slots[0]!.write(record('a'));
+      await nextTurn();
+      await nextTurn(); // the group is waiting for the other two now
+      await Promise.all([first, slots[1]!.write(record('b'))]);
+      expect(groups).toEqual([['a', 'b']]);
+      slots[2]!.release();
+    });
+
+    it('is cut short by a flush (shutdown)', async () => {
+      const { groups, writer } = recordingWriter(FOREVER);
+      const [a, running] = [writer.reserve(), writer.reserve()];
+      const written = a.write(record('a'));
+      await nextTurn();
+      await writer.flush();
+      await written;
+      expect(groups).toEqual([['a']]);
+      running.release();
+    });
+  });
 });

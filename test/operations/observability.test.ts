@@ -175,6 +175,7 @@ describe('observability', () => {
       /gateway_subgraph_request_duration_seconds_count\{subgraph="household",outcome="ok"\} [1-9]/,
     );
     expect(text).toMatch(/gateway_audit_flush_duration_seconds_count [1-9]/);
+    expect(text).toMatch(/gateway_audit_group_records_sum [1-9]/);
     expect(text).toMatch(/process_resident_memory_bytes \d+/);
     for (const member of platform.sample!.members) expect(text).not.toContain(member);
   });

@@ -188,6 +188,8 @@ describe('operations configuration', () => {
     expect(dev.introspection).toBe(true);
     expect(dev.limits).toMatchObject({ maxDepth: 10, maxCost: 5000, maxBodyBytes: 262144 });
     expect(dev.readinessRequires).toEqual(['subgraphs', 'store']);
+    expect(dev.auditCommitDelayMs).toBe(8);
+    expect(loadConfig({ AUDIT_COMMIT_DELAY_MS: '0' }).operations.auditCommitDelayMs).toBe(0);
     const production = {
       NODE_ENV: 'production',
       IDP_JWKS: 'idp.json',
@@ -215,6 +217,7 @@ describe('operations configuration', () => {
         READYZ_REQUIRE: 'subgraphs,moon',
         LOG_LEVEL: 'loud',
         TRUSTED_DOCUMENTS_ENFORCE: '*',
+        AUDIT_COMMIT_DELAY_MS: '1s',
       });
     } catch (error) {
       problems = (error as ConfigError).problems;
@@ -227,6 +230,7 @@ describe('operations configuration', () => {
       'MAX_QUERY_COST must be a whole number from 1 to 10000000 (got "0")',
       'INTROSPECTION must be true or false (got "maybe")',
       'RATE_LIMIT_PER_CLIENT must be a whole number from 0 to 100000000 (got "-1")',
+      'AUDIT_COMMIT_DELAY_MS must be a whole number from 0 to 100 (got "1s")',
     ]);
   });
 
