@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  LoadsInFlight,
-  groupLoader,
-  optionalRowLoader,
-} from '../../subgraphs/runtime/loaders.ts';
+import { LoadsInFlight, groupLoader, optionalRowLoader } from '../../subgraphs/runtime/loaders.ts';
 
 /** A query answered after `turns` turns of the event loop, like a PostgreSQL round trip. */
 function answerLater<T>(turns: number, value: T): Promise<T> {
@@ -27,11 +23,23 @@ describe('department loaders', () => {
       householdLoads,
     );
     const damage = groupLoader(
-      (ids) => householdLoads.track(answerLater(1, ids.map((h) => ({ h, event: 'E1' })))),
+      (ids) =>
+        householdLoads.track(
+          answerLater(
+            1,
+            ids.map((h) => ({ h, event: 'E1' })),
+          ),
+        ),
       (row) => row.h,
     );
     const relief = groupLoader(
-      (ids) => householdLoads.track(answerLater(5, ids.map((h) => ({ h, event: 'E2' })))),
+      (ids) =>
+        householdLoads.track(
+          answerLater(
+            5,
+            ids.map((h) => ({ h, event: 'E2' })),
+          ),
+        ),
       (row) => row.h,
     );
     const eventsOf = async (rows: Promise<{ event: string }[]>) =>
