@@ -1,9 +1,11 @@
 /**
- * `npx tsx bench/audit-append.ts [--postgres] [--records N]`: what appending access records costs
- * the gateway's CPU, per record, for the three workloads' record shapes and group sizes 1, 4 and
- * 16, on a fresh access log (embedded SQLite under a temporary directory, or a PostgreSQL schema
- * that is dropped after). Wall time is printed too: on SQLite it includes the commits' writes.
- * Bounded: a fixed number of records per case.
+ * `npx tsx bench/audit-append.ts [--postgres] [--records N] [--shape write] [--groups 1,4,16]`:
+ * what appending access records costs the gateway's CPU, per record, for the three workloads'
+ * record shapes and group sizes 1, 4 and 16, on a fresh access log (embedded SQLite under a
+ * temporary directory, or a PostgreSQL schema that is dropped after; there the server's processes'
+ * CPU too). Wall time is printed as well: on SQLite it includes the commits' writes. Bounded: a
+ * fixed number of records per case. The CPU is the whole process's (V8's compiler and collector
+ * threads included), so short runs overstate it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -30,6 +30,7 @@ runChild(async () => {
   // The per-client quota (6,000 a minute by default) is policy, not cost: the benchmark's one
   // client would hit it within seconds. Raised, and still counted on every request.
   const operations = defaultOperationsConfig('development');
+  operations.rateLimit = { ...operations.rateLimit, perDepartment: 1e8, perClient: 1e8 };
   const audit = options.audit
     ? await openAudit({
         dataDir: options.dataDir,
@@ -39,7 +40,6 @@ runChild(async () => {
         commitDelayMs: options.audit.commitDelayMs ?? operations.auditCommitDelayMs,
       })
     : undefined;
-  operations.rateLimit = { ...operations.rateLimit, perDepartment: 1e8, perClient: 1e8 };
   const gateway = await startGateway({
     operations,
     supergraphSdl,

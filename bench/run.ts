@@ -38,7 +38,6 @@ import {
   writeWorkloadAvailable,
   type Workload,
 } from './workloads.ts';
-
 import { defaultOperationsConfig } from '../lib/operations-config.ts';
 
 const log = (line: string) => console.log(line);
@@ -73,6 +72,7 @@ function header(options: BenchOptions, started: Date): string {
     `- storage: ${options.postgres ? 'PostgreSQL' : 'embedded SQLite'}; ${options.scale ? `scale sizes ${options.scaleSizes.join(', ')}` : `${options.households.toLocaleString('en')} households`}`,
     `- load: autocannon, ${options.connections} connections, ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured per gateway, ${options.rounds} interleaved rounds (${options.gateways.join(', ')})`,
     '- each gateway in its own process; CPU = utime + stime of that process from /proc over the measured window',
+    "- machine CPU: the whole box's busy time from /proc/stat over the window; database CPU (PostgreSQL runs): every `postgres` process's",
     `- departments: ${options.departments === 'per-department' ? 'each in its own process, as deployed; their CPU is the sum of the six' : 'all six in one process'}`,
     '- load avg: the 1-minute load average after each window; above 2 (the cores), other processes competed',
     '',
