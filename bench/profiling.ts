@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { load, measure, type Measurement } from './load.ts';
 import type { BenchOptions, GatewayName } from './options.ts';
 import { monotonicMicros, summarizeProfile, type ProfileSummary } from './profile.ts';
-import { startGateway, type RunningDepartments } from './session.ts';
+import { databaseProcess, startGateway, type RunningDepartments } from './session.ts';
 import type { Workload } from './workloads.ts';
 
 export interface ProfileRun {
@@ -47,6 +47,7 @@ export async function profileGateway(
       {
         connections: options.connections,
         durationSeconds: options.profileSeconds,
+        database: databaseProcess(options),
       },
     );
     window = { startUs, endUs: monotonicMicros() };

@@ -11,7 +11,7 @@ import { spawnChild, type Child } from './children.ts';
 import { checkResponses } from './check.ts';
 import type { DepartmentsConfig, DepartmentsReady } from './departments-main.ts';
 import type { GatewayChildConfig } from './gateway-ours.ts';
-import { load, measure, type LoadOptions } from './load.ts';
+import { load, measure, type DatabaseProcess, type LoadOptions } from './load.ts';
 import { AUDIT_PREFIX, databasePrefix, type BenchOptions, type GatewayName } from './options.ts';
 import { medianMeasurement, ratiosOf, type GatewayResult, type WorkloadResult } from './report.ts';
 import { callerHeaders, issuePool, type PoolEntry, type Workload } from './workloads.ts';
@@ -37,6 +37,10 @@ const ENTRIES: Record<GatewayName, string> = {
   floor: './gateway-floor.ts',
 };
 
+/** The database server whose processes' CPU a window reports (PostgreSQL runs). */
+export const databaseProcess = (options: BenchOptions): DatabaseProcess =>
+  options.postgres ? 'postgres' : null;
+
 export interface RunningDepartments {
   /** The processes serving the departments: one per department, or one for all six. */
   children: Child<DepartmentsReady>[];
@@ -50,6 +54,21 @@ export interface RunningDepartments {
   stop(): Promise<void>;
 }
 
+/** A departments process's configuration: this run's storage and size, and what it is for. */
+function departmentsConfig(
+  options: BenchOptions,
+  households: number,
+  role: Pick<DepartmentsConfig, 'poolSize' | 'names'>,
+): DepartmentsConfig {
+  return {
+    dataDir: options.dataDir,
+    ...(options.postgres ? { databaseUrl: options.databaseUrl } : {}),
+    databasePrefix: databasePrefix(households),
+    households,
+    ...role,
+  };
+}
+
 /** Seeds (once per size) and samples the pool in one process that serves all six departments. */
 async function seedAndSample(
   options: BenchOptions,
@@ -57,14 +76,8 @@ async function seedAndSample(
   log: (line: string) => void,
   nodeArgs: string[],
 ): Promise<Child<DepartmentsReady>> {
-  const config: DepartmentsConfig = {
-    dataDir: options.dataDir,
-    ...(options.postgres ? { databaseUrl: options.databaseUrl } : {}),
-    databasePrefix: databasePrefix(households),
-    households,
-    // The read pool, then as many households again for the write workload.
-    poolSize: 2 * POOL_SIZE,
-  };
+  // The read pool, then as many households again for the write workload.
+  const config = departmentsConfig(options, households, { poolSize: 2 * POOL_SIZE });
   let shown = 0;
   let seededSoFar = 0;
   const started = Date.now();
@@ -117,19 +130,14 @@ export async function startDepartments(
   if (onePerDepartment) {
     await seeder.stop();
     const started = await Promise.allSettled(
-      SUBGRAPHS.map(({ name }) => {
-        const config: DepartmentsConfig = {
-          dataDir: options.dataDir,
-          ...(options.postgres ? { databaseUrl: options.databaseUrl } : {}),
-          databasePrefix: databasePrefix(households),
-          households,
-          poolSize: 0,
-          names: [name],
-        };
-        return spawnChild<DepartmentsReady>(name, './departments-main.ts', config, {
-          nodeArgs: nodeArgsFor(name),
-        });
-      }),
+      SUBGRAPHS.map(({ name }) =>
+        spawnChild<DepartmentsReady>(
+          name,
+          './departments-main.ts',
+          departmentsConfig(options, households, { poolSize: 0, names: [name] }),
+          { nodeArgs: nodeArgsFor(name) },
+        ),
+      ),
     );
     children = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s) => s.status === 'rejected');
@@ -239,7 +247,7 @@ export async function runWorkload(
         { url: child.ready.url, pid: child.pid },
         departments.children.map((c) => c.pid),
         workload,
-        { ...window, database: options.postgres ? 'postgres' : null },
+        { ...window, database: databaseProcess(options) },
       );
       rounds.set(name, [...(rounds.get(name) ?? []), m]);
       log(

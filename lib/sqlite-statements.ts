@@ -9,6 +9,7 @@
  */
 import type SQLite from 'better-sqlite3';
 import type { SqliteDatabase } from 'kysely';
+import { BoundedMap } from './bounded-map.ts';
 
 /**
  * Distinct SQL texts kept. Loaders' `IN (?, ?, …)` lists give one text per batch size, so a busy
@@ -20,19 +21,15 @@ export function withStatementCache(
   database: SQLite.Database,
   size = STATEMENT_CACHE_SIZE,
 ): SqliteDatabase {
-  const statements = new Map<string, SQLite.Statement>();
+  const statements = new BoundedMap<string, SQLite.Statement>(size);
   return {
     close: () => database.close(),
     prepare(sql) {
-      let statement = statements.get(sql);
-      if (statement) {
-        // Most recently used last: Map keeps insertion order, so the first key is the oldest.
-        statements.delete(sql);
-      } else {
+      let statement = statements.touch(sql);
+      if (!statement) {
         statement = database.prepare(sql);
-        if (statements.size >= size) statements.delete(statements.keys().next().value!);
+        statements.set(sql, statement);
       }
-      statements.set(sql, statement);
       return statement;
     },
   };

@@ -6,6 +6,7 @@
  */
 import { KeyObject as NodeKeyObject, createHash, sign as signBytes } from 'node:crypto';
 import { SignJWT, jwtVerify, type CryptoKey, type JWTVerifyGetKey, type KeyObject } from 'jose';
+import { BoundedMap } from '../lib/bounded-map.ts';
 import type { AccessContext } from './access.ts';
 
 export const ACCESS_CONTEXT_ISSUER = 'gd-assistance-gateway';
@@ -20,14 +21,12 @@ export const subgraphAudience = (subgraph: string) => `subgraph:${subgraph}`;
  * Operation texts come from the gateway's cached query plans (departments hash only texts whose
  * context verified): a few hundred distinct ones, each hashed on every call before this cache.
  */
-const QUERY_HASHES_KEPT = 1000;
-const queryHashes = new Map<string, string>();
+const queryHashes = new BoundedMap<string, string>(1000);
 
 export function queryHash(query: string): string {
   let hash = queryHashes.get(query);
   if (hash === undefined) {
     hash = createHash('sha256').update(query).digest('base64url');
-    if (queryHashes.size >= QUERY_HASHES_KEPT) queryHashes.delete(queryHashes.keys().next().value!);
     queryHashes.set(query, hash);
   }
   return hash;

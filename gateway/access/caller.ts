@@ -5,6 +5,7 @@
  * kept for the log, never told to the client.
  */
 import { errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { BoundedMap } from '../../lib/bounded-map.ts';
 import type { Catalogue } from '../../schema/catalogue.ts';
 import { ErrorCode, PlatformError } from '../../schema/errors.ts';
 import type { Caller } from '../../schema/access.ts';
@@ -33,9 +34,8 @@ export function createCallerAuthenticator(
   options: CallerAuthenticatorOptions,
 ): CallerAuthenticator {
   // A client sends the same token for hours: verify it once, then until it expires.
-  const verified = new Map<string, { caller: Caller; exp: number }>();
+  const verified = new BoundedMap<string, { caller: Caller; exp: number }>(10_000);
   const remember = (token: string, caller: Caller, exp: number) => {
-    if (verified.size >= 10_000) verified.delete(verified.keys().next().value!);
     verified.set(token, { caller, exp });
     return caller;
   };

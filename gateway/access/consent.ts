@@ -12,6 +12,7 @@ import type { Caller, ConsentGrant, RejectedConsent } from '../../schema/access.
 import { ErrorCode, PlatformError, badUserInput } from '../../schema/errors.ts';
 import { isIdentityNumber } from '../../schema/identity-number.ts';
 import type { SharedStore } from '../../lib/store/index.ts';
+import { BoundedMap } from '../../lib/bounded-map.ts';
 
 export const CONSENT_TYPE = 'consent+jwt';
 export const MAX_CONSENTS_PER_REQUEST = 100;
@@ -96,9 +97,11 @@ export function consentTokensOf(header: string | string[] | undefined): string[]
 }
 
 export class ConsentVerifier {
-  private readonly cache = new Map<string, ConsentClaims>();
+  private readonly cache: BoundedMap<string, ConsentClaims>;
 
-  constructor(private readonly options: ConsentVerifierOptions) {}
+  constructor(private readonly options: ConsentVerifierOptions) {
+    this.cache = new BoundedMap(options.cacheSize ?? 10_000);
+  }
 
   /** Verifies the signature and claims of one token (cached by hash until it expires). */
   private async genuine(
@@ -120,7 +123,7 @@ export class ConsentVerifier {
         clockTolerance: this.options.clockToleranceSeconds ?? 30,
       });
       const claims = claimsOf(payload, index);
-      this.remember(hash, claims);
+      this.cache.set(hash, claims);
       return { claims, expired: false };
     } catch (error) {
       // jose checks the signature before the time claims: these two carry a genuine payload.
@@ -133,12 +136,6 @@ export class ConsentVerifier {
       if (error instanceof PlatformError) throw error;
       throw invalid(index, 'it is not signed by the consent authority or is malformed');
     }
-  }
-
-  private remember(hash: string, claims: ConsentClaims): void {
-    const limit = this.options.cacheSize ?? 10_000;
-    if (this.cache.size >= limit) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(hash, claims);
   }
 
   async check(

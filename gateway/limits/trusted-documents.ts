@@ -12,6 +12,7 @@ import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { Caller } from '../../schema/access.ts';
 import { ErrorCode, PlatformError } from '../../schema/errors.ts';
 import { ConfigError } from '../../lib/config.ts';
+import { BoundedMap } from '../../lib/bounded-map.ts';
 import type { GatewayContext } from '../context.ts';
 
 export const MANIFEST_FORMAT = 'apollo-persisted-query-manifest';
@@ -57,12 +58,14 @@ export function loadTrustedDocuments(file: string): TrustedDocuments {
  * bounded map, which never makes them "trusted".
  */
 export class TrustedDocumentCache implements KeyValueCache<string> {
-  private readonly registered = new Map<string, string>();
+  private readonly registered: BoundedMap<string, string>;
 
   constructor(
     private readonly trusted: TrustedDocuments,
-    private readonly maxRegistered = 1000,
-  ) {}
+    maxRegistered = 1000,
+  ) {
+    this.registered = new BoundedMap(maxRegistered);
+  }
 
   /** Apollo prefixes keys ("apq:"); the id is what follows the last colon. */
   private static id(key: string): string {
@@ -77,8 +80,6 @@ export class TrustedDocumentCache implements KeyValueCache<string> {
   async set(key: string, value: string): Promise<void> {
     const id = TrustedDocumentCache.id(key);
     if (this.trusted.has(id)) return;
-    if (this.registered.size >= this.maxRegistered)
-      this.registered.delete(this.registered.keys().next().value!);
     this.registered.set(id, value);
   }
 
