@@ -104,6 +104,7 @@ export async function startPlatform(
   const store = createSharedStore(config.redisUrl);
   const supergraphSdl = readSupergraph();
   const metrics = createGatewayMetrics();
+  const logger = options.logger ?? createLogger({ level: config.operations.logLevel });
   let audit: Audit | undefined;
   try {
     audit = await openAudit({
@@ -113,6 +114,11 @@ export async function startPlatform(
       supergraphSdl,
       commitDelayMs: config.operations.auditCommitDelayMs,
       onFlush: (seconds, size) => metrics.observeAuditFlush(seconds, size),
+      onCheckpointerError: (error) =>
+        logger.warn(
+          { err: { type: error.name, code: (error as { code?: string }).code } },
+          'access log checkpointer stopped; the gateway checkpoints inline from now on',
+        ),
     });
     if (store.kind === 'redis') log(await redisStatus(store));
     if (departments.seeded.length > 0) {
@@ -148,7 +154,7 @@ export async function startPlatform(
       audit: audit.writer,
       auditLog: audit.log,
       operations: config.operations,
-      logger: options.logger ?? createLogger({ level: config.operations.logLevel }),
+      logger,
       metrics,
       shutdownHooks: [() => audit!.writer.flush()],
       ...(options.rateLimitNamespace ? { rateLimitNamespace: options.rateLimitNamespace } : {}),

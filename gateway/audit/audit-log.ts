@@ -13,6 +13,18 @@ import { decodeRecord, encodeRecord } from './stored-record.ts';
 
 export type { AuditTables } from './audit-tables.ts';
 
+/**
+ * The most pages (4 KiB each: 40 MiB) the embedded log's write-ahead log holds before the
+ * gateway's own connection checkpoints it in a commit; SQLite's default is 1,000. The checkpointer
+ * thread (checkpointer.ts) normally keeps the WAL far below this; it is the bound if that thread
+ * stops. At the default, a checkpoint ran inside every tenth batch review's commit (each dirties
+ * a hundred random pages of the subject index) and wrote again pages the next ones dirtied anew.
+ */
+export const EMBEDDED_CHECKPOINT_PAGES = 10_000;
+
+/** Between the checkpointer thread's passive checkpoints of the embedded log. */
+export const EMBEDDED_CHECKPOINT_INTERVAL_MS = 500;
+
 /** Each lost race means another replica appended: progress, so a generous bound. */
 const HEAD_RACE_ATTEMPTS = 100;
 
@@ -82,6 +94,7 @@ export class AuditLog {
     categoryOf: (field: string) => string | undefined,
   ) {
     await migrate(database, auditMigrations);
+    database.sqlite?.pragma(`wal_autocheckpoint = ${EMBEDDED_CHECKPOINT_PAGES}`);
     return new AuditLog(database, categoryOf);
   }
 

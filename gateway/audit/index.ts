@@ -1,6 +1,10 @@
-/** Opens the access log (the platform's database) and its group-commit writer. */
+/**
+ * Opens the access log (the platform's database), its group-commit writer and, for the embedded
+ * log, its checkpointer thread.
+ */
 import { openDatabase } from '../../lib/db.ts';
-import { AuditLog, type AuditTables } from './audit-log.ts';
+import { AuditLog, EMBEDDED_CHECKPOINT_INTERVAL_MS, type AuditTables } from './audit-log.ts';
+import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { fieldCategories } from './field-categories.ts';
 import { GroupCommitWriter, type GroupCommitOptions } from './group-commit.ts';
 
@@ -14,6 +18,8 @@ export interface AuditOptions {
   /** GroupCommitOptions.commitDelayMs (AUDIT_COMMIT_DELAY_MS). */
   commitDelayMs?: number;
   onFlush?: GroupCommitOptions['onFlush'];
+  /** The embedded log's checkpointer thread stopped (the log goes on; checkpoints move inline). */
+  onCheckpointerError?: (error: Error) => void;
 }
 
 export interface Audit {
@@ -29,8 +35,16 @@ export async function openAudit(options: AuditOptions): Promise<Audit> {
     dataDir: options.dataDir,
     databaseUrl: options.databaseUrl,
   });
+  let checkpointer: Checkpointer | undefined;
   try {
     const log = await AuditLog.open(database, fieldCategories(options.supergraphSdl));
+    if (database.sqlite) {
+      checkpointer = await startCheckpointer({
+        file: database.sqlite.name,
+        intervalMs: EMBEDDED_CHECKPOINT_INTERVAL_MS,
+        ...(options.onCheckpointerError ? { onError: options.onCheckpointerError } : {}),
+      });
+    }
     const writer = new GroupCommitWriter({
       append: (records) => log.append(records),
       commitDelayMs: options.commitDelayMs ?? 0,
@@ -41,10 +55,12 @@ export async function openAudit(options: AuditOptions): Promise<Audit> {
       writer,
       close: async () => {
         await writer.flush();
+        await checkpointer?.stop();
         await database.close();
       },
     };
   } catch (error) {
+    await checkpointer?.stop();
     await database.close();
     throw error;
   }
