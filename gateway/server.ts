@@ -100,6 +100,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     formatError: (formatted) => formatClientError(hardening.formatTokenLimit(formatted)),
     parseOptions: hardening.parseOptions,
     csrfPrevention: true,
+    // Shutdown is ours (drain, flush the access log, close): Apollo Server's own SIGINT/SIGTERM
+    // handlers, installed outside tests, stopped it at once and raised the signal again, which
+    // ended the drain early with status 1.
+    stopOnTerminationSignals: false,
     ...(hardening.persistedQueries ? { persistedQueries: hardening.persistedQueries } : {}),
     plugins: [
       ...hardening.plugins,

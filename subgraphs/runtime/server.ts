@@ -104,6 +104,9 @@ export async function startSubgraph(
     includeStacktraceInErrorResponses: false,
     formatError: (formatted) => formatClientError(formatted),
     csrfPrevention: true,
+    // Whoever runs the department (npm start, npm run subgraph) closes it on SIGINT/SIGTERM;
+    // Apollo Server's own handlers would stop it early and raise the signal again.
+    stopOnTerminationSignals: false,
     // Traces are for Apollo's cloud, which this platform never reports to. Cache hints are for
     // HTTP caches, which never see a department's answers (only the gateway does); without the
     // plugin Apollo Server no longer wraps every resolver to collect them (4% of a department's CPU).

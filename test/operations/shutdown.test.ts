@@ -29,7 +29,9 @@ interface Started {
 function startChild(storage: TestStorage): Promise<Started> {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
-    NODE_ENV: 'test',
+    // As `npm start` runs (not 'test'): libraries that act on signals outside tests must not
+    // cut the drain short (Apollo Server's own handlers once did, exiting with status 1).
+    NODE_ENV: 'development',
     DATA_DIR: storage.dataDir,
     SEED: String(TEST_SEED),
     SEED_HOUSEHOLDS: String(TEST_HOUSEHOLDS),
