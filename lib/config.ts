@@ -63,6 +63,8 @@ type Env = Record<string, string | undefined>;
 
 export class Reader {
   readonly problems: string[] = [];
+  /** Each whole-number setting read and its default (a test holds the docs' tables to them). */
+  readonly integerDefaults = new Map<string, number>();
   constructor(private readonly env: Env) {}
 
   string(name: string): string | undefined {
@@ -71,6 +73,7 @@ export class Reader {
   }
 
   integer(name: string, fallback: number, min: number, max: number): number {
+    this.integerDefaults.set(name, fallback);
     const raw = this.string(name);
     if (raw === undefined) return fallback;
     const value = Number(raw);
@@ -125,8 +128,11 @@ export function envVarPrefix(subgraph: string): string {
   return `SUBGRAPH_${subgraph.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
-export function loadConfig(env: Env = process.env, cwd = process.cwd()): PlatformConfig {
-  const read = new Reader(env);
+export function loadConfig(
+  env: Env = process.env,
+  cwd = process.cwd(),
+  read = new Reader(env),
+): PlatformConfig {
   const nodeEnv = read.string('NODE_ENV') ?? 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
     read.problems.push(`NODE_ENV must be development, production or test (got "${nodeEnv}")`);
