@@ -92,18 +92,19 @@ describe('the embedded access log', () => {
     const sqlite = database.sqlite!;
     let checkpointer: Awaited<ReturnType<typeof startCheckpointer>> | undefined;
     try {
-      const walFrames = () => (sqlite.pragma('wal_checkpoint(NOOP)') as { log: number }[])[0]!.log;
+      const wal = () =>
+        (sqlite.pragma('wal_checkpoint(NOOP)') as { log: number; checkpointed: number }[])[0]!;
+      const walFrames = () => wal().log;
       const records = Array.from({ length: 31 }, (_, i) => batchRecord(i));
       const emptyFile = statSync(sqlite.name).size;
       for (let i = 0; i < 30; i += 3) await log.append(records.slice(i, i + 3));
       const before = walFrames();
       expect(before).toBeGreaterThan(200);
       checkpointer = await startCheckpointer({ file: sqlite.name, intervalMs: 50 });
-      // The pages reach the database file without this connection checkpointing (its bound is
-      // 10,000 pages)...
-      await expect
-        .poll(() => statSync(sqlite.name).size, { timeout: 5000 })
-        .toBeGreaterThan(emptyFile + 50 * 4096);
+      // The thread copies every frame into the database file, without this connection
+      // checkpointing (its bound is 10,000 pages)...
+      await expect.poll(() => wal().checkpointed, { timeout: 10_000, interval: 20 }).toBe(before);
+      expect(statSync(sqlite.name).size).toBeGreaterThan(emptyFile + 50 * 4096);
       // ...so the next commit starts the WAL over instead of adding to what it held.
       await log.append(records.slice(30));
       expect(walFrames()).toBeLessThan(before / 4);
