@@ -47,7 +47,9 @@ describe('failure isolation', () => {
     gateway = await startGateway({
       supergraphSdl: readSupergraph(),
       subgraphUrls: { ...platform.departments.urls, medical: medical.url, household: registry.url },
-      subgraphTimeoutMs: 300,
+      // Well under the proxies' 2 s 'slow' answers, well over a healthy call while the whole
+      // suite shares two cores (300 ms once timed the registry out mid-suite).
+      subgraphTimeoutMs: 1000,
       host: '127.0.0.1',
       port: 0,
       identity: await gatewayIdentity(config),
