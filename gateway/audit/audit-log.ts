@@ -22,9 +22,6 @@ export type { AuditTables } from './audit-tables.ts';
  */
 export const EMBEDDED_CHECKPOINT_PAGES = 10_000;
 
-/** Between the checkpointer thread's passive checkpoints of the embedded log. */
-export const EMBEDDED_CHECKPOINT_INTERVAL_MS = 500;
-
 /** Each lost race means another replica appended: progress, so a generous bound. */
 const HEAD_RACE_ATTEMPTS = 100;
 

@@ -13,8 +13,8 @@ import { Worker } from 'node:worker_threads';
 export interface CheckpointerOptions {
   /** The SQLite database file (its WAL is `<file>-wal`). */
   file: string;
-  /** Between passive checkpoints. */
-  intervalMs: number;
+  /** Between passive checkpoints (default CHECKPOINT_INTERVAL_MS). */
+  intervalMs?: number;
   /** The thread stopped on an error; the gateway's own autocheckpoint takes over. */
   onError?: (error: Error) => void;
 }
@@ -24,11 +24,14 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
+/** Between the thread's passive checkpoints of the embedded log. */
+export const CHECKPOINT_INTERVAL_MS = 500;
+
 const THREAD_ENTRY = new URL('./checkpoint-thread.mjs', import.meta.url);
 
 export async function startCheckpointer(options: CheckpointerOptions): Promise<Checkpointer> {
   const worker = new Worker(THREAD_ENTRY, {
-    workerData: { file: options.file, intervalMs: options.intervalMs },
+    workerData: { file: options.file, intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS },
   });
   // Never what keeps the gateway's process alive: a checkpoint cut short by exit is safe (SQLite
   // finishes it on the next open).

@@ -3,7 +3,7 @@
  * log, its checkpointer thread.
  */
 import { openDatabase } from '../../lib/db.ts';
-import { AuditLog, EMBEDDED_CHECKPOINT_INTERVAL_MS, type AuditTables } from './audit-log.ts';
+import { AuditLog, type AuditTables } from './audit-log.ts';
 import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { fieldCategories } from './field-categories.ts';
 import { GroupCommitWriter, type GroupCommitOptions } from './group-commit.ts';
@@ -41,7 +41,6 @@ export async function openAudit(options: AuditOptions): Promise<Audit> {
     if (database.sqlite) {
       checkpointer = await startCheckpointer({
         file: database.sqlite.name,
-        intervalMs: EMBEDDED_CHECKPOINT_INTERVAL_MS,
         ...(options.onCheckpointerError ? { onError: options.onCheckpointerError } : {}),
       });
     }

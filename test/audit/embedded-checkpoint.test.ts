@@ -17,6 +17,7 @@ import {
 } from '../../gateway/audit/audit-log.ts';
 import { startCheckpointer } from '../../gateway/audit/checkpointer.ts';
 import { openDatabase } from '../../lib/db.ts';
+import { accessRecord } from '../helpers/access-record.ts';
 
 const batchRecord = (index: number): AccessRecord => {
   const subjects: Record<string, string[]> = {};
@@ -25,26 +26,7 @@ const batchRecord = (index: number): AccessRecord => {
     subjects[`household:H${household}`] = ['Household.address'];
     for (let m = 0; m < 4; m++) subjects[`person:44010319540906${household}${m}`] = ['Person.name'];
   }
-  return {
-    at: '2026-11-29T00:00:00.000Z',
-    requestId: `batch-${index}`,
-    dept: 'civil-affairs',
-    client: 'client',
-    operator: 'officer-1',
-    purpose: 'dibao',
-    caseId: null,
-    consentIds: [],
-    reason: null,
-    review: false,
-    operation: 'BatchReview',
-    documentHash: 'a'.repeat(64),
-    subjects,
-    categories: {},
-    denied: [],
-    errorCodes: [],
-    outcome: 'ok',
-    status: 200,
-  };
+  return accessRecord({ requestId: `batch-${index}`, operation: 'BatchReview', subjects });
 };
 
 describe('the embedded access log', () => {

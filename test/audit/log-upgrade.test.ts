@@ -14,30 +14,19 @@ import { auditMigrations } from '../../gateway/audit/audit-tables.ts';
 import { GENESIS_HASH, chainHash } from '../../gateway/audit/hash-chain.ts';
 import { dropPostgresSchema, openDatabase } from '../../lib/db.ts';
 import { migrate } from '../../subgraphs/runtime/migrate.ts';
+import { accessRecord } from '../helpers/access-record.ts';
 import { postgresUrl } from '../helpers/services.ts';
 
 const PERSON = '440103195409062434';
 
-const record = (requestId: string, review: boolean, fields: string[]): AccessRecord => ({
-  at: '2026-11-29T00:00:00.000Z',
-  requestId,
-  dept: 'civil-affairs',
-  client: 'client',
-  operator: 'officer-1',
-  purpose: review ? 'emergency' : 'dibao',
-  caseId: null,
-  consentIds: [],
-  reason: review ? 'flood rescue' : null,
-  review,
-  operation: 'HouseholdView',
-  documentHash: 'a'.repeat(64),
-  subjects: { [`person:${PERSON}`]: fields },
-  categories: {},
-  denied: [],
-  errorCodes: [],
-  outcome: 'ok',
-  status: 200,
-});
+const record = (requestId: string, review: boolean, fields: string[]): AccessRecord =>
+  accessRecord({
+    requestId,
+    purpose: review ? 'emergency' : 'dibao',
+    reason: review ? 'flood rescue' : null,
+    review,
+    subjects: { [`person:${PERSON}`]: fields },
+  });
 
 function upgradeSuite(databaseUrl: string | undefined) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gd-log-upgrade-'));

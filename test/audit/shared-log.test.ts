@@ -7,28 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessRecord } from '../../gateway/audit/access-record.ts';
 import { AuditLog, type AuditTables } from '../../gateway/audit/audit-log.ts';
 import { dropPostgresSchema, openDatabase, type Database } from '../../lib/db.ts';
+import { accessRecord } from '../helpers/access-record.ts';
 import { postgresUrl } from '../helpers/services.ts';
 
-const record = (replica: string, i: number): AccessRecord => ({
-  at: new Date().toISOString(),
-  requestId: `${replica}-${i}`,
-  dept: 'civil-affairs',
-  client: replica,
-  operator: 'officer-1',
-  purpose: 'dibao',
-  caseId: null,
-  consentIds: [],
-  reason: null,
-  review: false,
-  operation: 'HouseholdView',
-  documentHash: 'a'.repeat(64),
-  subjects: { [`person:4401031954090${String(i).padStart(5, '0')}`]: ['Person.id'] },
-  categories: {},
-  denied: [],
-  errorCodes: [],
-  outcome: 'ok',
-  status: 200,
-});
+const record = (replica: string, i: number): AccessRecord =>
+  accessRecord({
+    at: new Date().toISOString(),
+    requestId: `${replica}-${i}`,
+    client: replica,
+    subjects: { [`person:4401031954090${String(i).padStart(5, '0')}`]: ['Person.id'] },
+  });
 
 describe.skipIf(!postgresUrl)('a PostgreSQL access log shared by two replicas', () => {
   const name = `shared_log_${randomUUID().slice(0, 8)}_platform`;

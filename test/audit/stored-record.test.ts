@@ -1,27 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessRecord } from '../../gateway/audit/access-record.ts';
 import { decodeRecord, encodeRecord } from '../../gateway/audit/stored-record.ts';
+import { accessRecord } from '../helpers/access-record.ts';
 
-const record = (subjects: AccessRecord['subjects']): AccessRecord => ({
-  at: '2026-11-29T00:00:00.000Z',
-  requestId: 'r-1',
-  dept: 'civil-affairs',
-  client: 'client',
-  operator: 'officer-1',
-  purpose: 'dibao',
-  caseId: null,
-  consentIds: ['consent-1'],
-  reason: null,
-  review: false,
-  operation: 'BatchReview',
-  documentHash: 'a'.repeat(64),
-  subjects,
-  categories: { 'household:440103100000001': ['assistance'] },
-  denied: [{ field: 'Person.medicalExpenses', subject: 'person:2', code: 'CONSENT_REQUIRED' }],
-  errorCodes: ['CONSENT_REQUIRED'],
-  outcome: 'denied',
-  status: 200,
-});
+const record = (subjects: AccessRecord['subjects']): AccessRecord =>
+  accessRecord({
+    consentIds: ['consent-1'],
+    operation: 'BatchReview',
+    subjects,
+    categories: { 'household:440103100000001': ['assistance'] },
+    denied: [{ field: 'Person.medicalExpenses', subject: 'person:2', code: 'CONSENT_REQUIRED' }],
+    errorCodes: ['CONSENT_REQUIRED'],
+    outcome: 'denied',
+  });
 
 const PERSON = ['Person.id', 'Person.name'];
 const HOUSEHOLD = ['Household.address', 'Household.id'];

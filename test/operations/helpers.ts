@@ -1,9 +1,10 @@
 /** Shared by the operations tests: a platform with chosen settings, callers, and the population. */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { issueDepartmentToken } from '../../lib/identity/dev-tokens.ts';
 import { createLogger, type Logger } from '../../gateway/observability/logger.ts';
 import { populationChunks, type SynthPerson } from '../../subgraphs/runtime/seed/population.ts';
-import { TEST_HOUSEHOLDS, TEST_SEED } from '../helpers/platform.ts';
+import { TEST_HOUSEHOLDS, TEST_SEED, type TestStorage } from '../helpers/platform.ts';
 
 /** Headers of a department's client system (its own `sub`, so limits can tell clients apart). */
 export async function callerHeaders(
@@ -54,4 +55,64 @@ export async function postJson(
     parsed = undefined;
   }
   return { status: response.status, body: parsed, text, headers: response.headers };
+}
+
+export interface RunningCommand<T> {
+  child: ChildProcess;
+  /** What `ready` found in the command's output. */
+  ready: T;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Runs one of the project's commands (`bin/<name>.ts`) in its own process as a user runs it
+ * (`NODE_ENV=development`, not 'test': libraries that act on signals outside tests must be
+ * exercised), on the test's data folder and seed with the embedded stores, and resolves once
+ * `ready` finds what it needs in the output (stdout and stderr).
+ */
+export function startCommand<T>(
+  script: string,
+  args: string[],
+  storage: TestStorage,
+  env: Record<string, string>,
+  ready: (output: string) => T | undefined,
+): Promise<RunningCommand<T>> {
+  const childEnv: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    NODE_ENV: 'development',
+    DATA_DIR: storage.dataDir,
+    SEED: String(TEST_SEED),
+    SEED_HOUSEHOLDS: String(TEST_HOUSEHOLDS),
+    ...env,
+  };
+  delete childEnv.DATABASE_URL;
+  delete childEnv.REDIS_URL;
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(
+      () => reject(new Error(`${script} never got ready:\n${output}`)),
+      60_000,
+    );
+    const read = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const found = ready(output);
+      if (found !== undefined) {
+        clearTimeout(timer);
+        resolve({ child, ready: found, exited });
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited before it got ready:\n${output}`));
+    });
+  });
 }

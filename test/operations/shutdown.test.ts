@@ -4,15 +4,15 @@
  * middle. It must exit by itself with status 0; every request that got an answer must have its
  * access record; every write it confirmed must be stored.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../lib/db.ts';
 import { SUBGRAPHS } from '../../schema/catalogue.ts';
 import { readSupergraph } from '../../schema/compose.ts';
 import { envVarPrefix } from '../../lib/config.ts';
 import { consentFor } from '../helpers/callers.ts';
-import { TEST_HOUSEHOLDS, TEST_SEED, testStorage, type TestStorage } from '../helpers/platform.ts';
-import { callerHeaders, postJson } from './helpers.ts';
+import { testStorage, type TestStorage } from '../helpers/platform.ts';
+import { callerHeaders, postJson, startCommand } from './helpers.ts';
 
 const READ = `query Read($id: ID!) { household(id: $id) { id members { name birthDate } } }`;
 const WRITE = `mutation Feedback($input: RecordFeedbackInput!) { recordFeedback(input: $input) { id } }`;
@@ -26,40 +26,23 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-function startChild(storage: TestStorage): Promise<Started> {
-  const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    // As `npm start` runs (not 'test'): libraries that act on signals outside tests must not
-    // cut the drain short (Apollo Server's own handlers once did, exiting with status 1).
-    NODE_ENV: 'development',
-    DATA_DIR: storage.dataDir,
-    SEED: String(TEST_SEED),
-    SEED_HOUSEHOLDS: String(TEST_HOUSEHOLDS),
-    PORT: '0',
-    SHUTDOWN_DRAIN_MS: '10000',
+async function startChild(storage: TestStorage): Promise<Started> {
+  const ports: Record<string, string> = { PORT: '0', SHUTDOWN_DRAIN_MS: '10000' };
+  for (const s of SUBGRAPHS) ports[`${envVarPrefix(s.name)}_PORT`] = '0';
+  // As `npm start` runs it (startCommand: not 'test'): Apollo Server's own signal handlers,
+  // installed outside tests, once cut the drain short and exited with status 1.
+  const started = await startCommand('bin/start.ts', [], storage, ports, (out) => {
+    const url = /Gateway ready: (\S+)/.exec(out)?.[1];
+    const sample = /Sample household (\d+), members ([\dX, ]+) \(/.exec(out);
+    return url && sample
+      ? { url, household: sample[1]!, members: sample[2]!.split(', ') }
+      : undefined;
+  });
+  return {
+    child: started.child,
+    ...started.ready,
+    exited: started.exited.then((e) => e.code),
   };
-  for (const s of SUBGRAPHS) env[`${envVarPrefix(s.name)}_PORT`] = '0';
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no start banner:\n${out}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const url = /Gateway ready: (\S+)/.exec(out)?.[1];
-      const sample = /Sample household (\d+), members ([\dX, ]+) \(/.exec(out);
-      if (url && sample) {
-        clearTimeout(timer);
-        resolve({ child, url, household: sample[1]!, members: sample[2]!.split(', '), exited });
-      }
-    });
-    child.once('exit', () => reject(new Error(`the platform exited before starting:\n${out}`)));
-  });
 }
 
 describe('graceful shutdown under load', () => {
