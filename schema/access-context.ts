@@ -8,12 +8,20 @@ import { KeyObject as NodeKeyObject, createHash, sign as signBytes } from 'node:
 import { SignJWT, jwtVerify, type CryptoKey, type JWTVerifyGetKey, type KeyObject } from 'jose';
 import { BoundedMap } from '../lib/bounded-map.ts';
 import type { AccessContext } from './access.ts';
+import type { AccessReportFormat } from './access-report.ts';
 
 export const ACCESS_CONTEXT_ISSUER = 'gd-assistance-gateway';
 export const ACCESS_CONTEXT_TYPE = 'access-context+jwt';
 /** Long enough for a slow subgraph call, short enough that a leaked one is soon useless. */
 export const ACCESS_CONTEXT_TTL_SECONDS = 60;
 export const ACCESS_CONTEXT_ALGORITHM = 'EdDSA';
+
+/**
+ * The claim by which a gateway asks for the grouped access report (`rpt: "grouped"`). Signed
+ * with the rest, so only a gateway can ask; a department that does not know it answers subject
+ * by subject, which every gateway reads.
+ */
+const REPORT_FORMAT_CLAIM = 'rpt';
 
 export const subgraphAudience = (subgraph: string) => `subgraph:${subgraph}`;
 
@@ -38,7 +46,8 @@ const HEADER = Buffer.from(
 
 /**
  * The gateway's signer: synchronous Ed25519 over a standard compact JWS (jose verifies it), with
- * the request's context serialized once however many departments the plan calls.
+ * the request's context serialized once however many departments the plan calls. It asks the
+ * departments for grouped access reports: the gateway reads both forms.
  */
 export class AccessContextSigner {
   private readonly key: NodeKeyObject;
@@ -57,19 +66,26 @@ export class AccessContextSigner {
       this.serialized.set(access, ctx);
     }
     const iat = Math.floor(Date.now() / 1000);
-    const payload = `{"ctx":${ctx},"qh":${JSON.stringify(queryHash(query))},"iss":${JSON.stringify(ACCESS_CONTEXT_ISSUER)},"aud":${JSON.stringify(subgraphAudience(subgraph))},"iat":${iat},"exp":${iat + ACCESS_CONTEXT_TTL_SECONDS}}`;
+    const payload = `{"ctx":${ctx},"qh":${JSON.stringify(queryHash(query))},"${REPORT_FORMAT_CLAIM}":"grouped","iss":${JSON.stringify(ACCESS_CONTEXT_ISSUER)},"aud":${JSON.stringify(subgraphAudience(subgraph))},"iat":${iat},"exp":${iat + ACCESS_CONTEXT_TTL_SECONDS}}`;
     const input = `${HEADER}.${Buffer.from(payload).toString('base64url')}`;
     return `${input}.${signBytes(null, Buffer.from(input), this.key).toString('base64url')}`;
   }
 }
 
+/**
+ * jose's signer, for callers other than the gateway (tests, the benchmark's vanilla gateway):
+ * without `reportFormat` it asks for nothing, as a gateway that predates grouped reports.
+ */
 export async function signAccessContext(
   access: AccessContext,
   subgraph: string,
   query: string,
   key: CryptoKey | KeyObject,
+  options: { reportFormat?: AccessReportFormat } = {},
 ): Promise<string> {
-  return new SignJWT({ ctx: access, qh: queryHash(query) })
+  const claims: Record<string, unknown> = { ctx: access, qh: queryHash(query) };
+  if (options.reportFormat === 'grouped') claims[REPORT_FORMAT_CLAIM] = 'grouped';
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: ACCESS_CONTEXT_ALGORITHM, typ: ACCESS_CONTEXT_TYPE })
     .setIssuer(ACCESS_CONTEXT_ISSUER)
     .setAudience(subgraphAudience(subgraph))
@@ -85,17 +101,23 @@ export class AccessContextError extends Error {
   }
 }
 
+export interface VerifiedAccessContext {
+  access: AccessContext;
+  /** How the caller wants the access report: grouped only when it asked (any other value: not). */
+  reportFormat: AccessReportFormat;
+}
+
 /** Verifies an access context for this subgraph and this query; throws AccessContextError. */
 export async function verifyAccessContext(
   token: unknown,
   subgraph: string,
   query: string,
   key: CryptoKey | KeyObject | JWTVerifyGetKey,
-): Promise<AccessContext> {
+): Promise<VerifiedAccessContext> {
   if (typeof token !== 'string' || token.length === 0) {
     throw new AccessContextError('missing access context');
   }
-  let payload: { ctx?: unknown; qh?: unknown };
+  let payload: { ctx?: unknown; qh?: unknown; [REPORT_FORMAT_CLAIM]?: unknown };
   try {
     const verified = await jwtVerify(token, key as CryptoKey, {
       algorithms: [ACCESS_CONTEXT_ALGORITHM],
@@ -116,5 +138,8 @@ export async function verifyAccessContext(
   if (!ctx || typeof ctx !== 'object' || !ctx.caller || !Array.isArray(ctx.grants)) {
     throw new AccessContextError('malformed access context');
   }
-  return ctx;
+  return {
+    access: ctx,
+    reportFormat: payload[REPORT_FORMAT_CLAIM] === 'grouped' ? 'grouped' : 'subjects',
+  };
 }

@@ -3,6 +3,12 @@
  * field denied with its code. Subgraphs fill one per request and hand it to the gateway in the
  * response extensions (`accessReport`); the gateway merges them into the access record and
  * strips them before the client sees the response. Identifiers only, never values.
+ *
+ * Two forms on the wire: subject by subject (`touched`, what any gateway reads), and grouped
+ * (`touchedGroups`: the subjects shown the same fields listed once), which a department sends
+ * only when the signed access context asks for it (`AccessReportFormat`). A batch review's
+ * reports were half the bytes of its department answers, nearly all of it the same field names
+ * repeated for each person (docs/performance.md).
  */
 import type { Subject } from './access.ts';
 
@@ -20,6 +26,32 @@ export interface AccessReportJson {
   denied: DeniedField[];
 }
 
+/** Subjects that were shown the same fields, listed once. */
+export interface TouchedGroup {
+  fields: string[];
+  subjects: string[];
+}
+
+/** Subjects whose data was used under the same categories, listed once. */
+export interface CategoryGroup {
+  categories: string[];
+  subjects: string[];
+}
+
+/** The grouped form: the same report, each distinct list once. */
+export interface GroupedAccessReportJson {
+  touchedGroups: TouchedGroup[];
+  categoryGroups: CategoryGroup[];
+  denied: DeniedField[];
+}
+
+/**
+ * Which form a department answers in: `subjects` for any gateway, `grouped` for one that said,
+ * in its signed access context, that it reads it (an older gateway would find no subjects in it
+ * and record none).
+ */
+export type AccessReportFormat = 'subjects' | 'grouped';
+
 export const subjectKey = (subject: Subject): string | null =>
   subject ? `${subject.kind}:${subject.id}` : null;
 
@@ -27,6 +59,27 @@ function add(map: Map<string, Set<string>>, key: string, value: string): void {
   const set = map.get(key);
   if (set) set.add(value);
   else map.set(key, new Set([value]));
+}
+
+const strings = (values: unknown): string[] =>
+  Array.isArray(values) ? values.filter((v): v is string => typeof v === 'string') : [];
+
+/** Each subject's values, sorted (the order the access record keeps). */
+function plain(map: Map<string, Set<string>>): Record<string, string[]> {
+  return Object.fromEntries([...map].map(([k, v]) => [k, [...v].sort()]));
+}
+
+/** The subjects with the same sorted values, once per distinct list. */
+function grouped(map: Map<string, Set<string>>): { values: string[]; subjects: string[] }[] {
+  const groups = new Map<string, { values: string[]; subjects: string[] }>();
+  for (const [subject, set] of map) {
+    const values = [...set].sort();
+    const key = values.join('\n');
+    const group = groups.get(key);
+    if (group) group.subjects.push(subject);
+    else groups.set(key, { values, subjects: [subject] });
+  }
+  return [...groups.values()];
 }
 
 export class AccessReport {
@@ -49,17 +102,22 @@ export class AccessReport {
     return this.touched.size === 0 && this.deniedFields.length === 0;
   }
 
-  /** Merges a subgraph's report (untrusted shape: checked field by field). */
+  /** Merges a subgraph's report, in either form (untrusted shape: checked field by field). */
   merge(json: unknown): void {
-    const report = json as Partial<AccessReportJson> | null;
+    const report = json as Partial<AccessReportJson & GroupedAccessReportJson> | null;
     if (!report || typeof report !== 'object') return;
-    for (const [target, source] of [
-      [this.touched, report.touched],
-      [this.categories, report.categories],
-    ] as const) {
-      for (const [key, values] of Object.entries(source ?? {})) {
-        if (!Array.isArray(values)) continue;
-        for (const v of values) if (typeof v === 'string') add(target, key, v);
+    if (Array.isArray(report.touchedGroups) || Array.isArray(report.categoryGroups)) {
+      this.mergeGroups(this.touched, report.touchedGroups, 'fields');
+      this.mergeGroups(this.categories, report.categoryGroups, 'categories');
+    } else {
+      for (const [target, source] of [
+        [this.touched, report.touched],
+        [this.categories, report.categories],
+      ] as const) {
+        if (!source || typeof source !== 'object') continue;
+        for (const [key, values] of Object.entries(source)) {
+          for (const v of strings(values)) add(target, key, v);
+        }
       }
     }
     for (const d of Array.isArray(report.denied) ? report.denied : []) {
@@ -73,13 +131,45 @@ export class AccessReport {
     }
   }
 
+  private mergeGroups(
+    target: Map<string, Set<string>>,
+    groups: unknown,
+    valuesKey: 'fields' | 'categories',
+  ): void {
+    if (!Array.isArray(groups)) return;
+    for (const group of groups as unknown[]) {
+      if (!group || typeof group !== 'object') continue;
+      const values = strings((group as Record<string, unknown>)[valuesKey]);
+      for (const subject of strings((group as Record<string, unknown>).subjects)) {
+        for (const v of values) add(target, subject, v);
+      }
+    }
+  }
+
   toJSON(): AccessReportJson {
-    const plain = (map: Map<string, Set<string>>) =>
-      Object.fromEntries([...map].map(([k, v]) => [k, [...v].sort()]));
     return {
       touched: plain(this.touched),
       categories: plain(this.categories),
       denied: this.deniedFields,
     };
+  }
+
+  toGroupedJSON(): GroupedAccessReportJson {
+    return {
+      touchedGroups: grouped(this.touched).map(({ values, subjects }) => ({
+        fields: values,
+        subjects,
+      })),
+      categoryGroups: grouped(this.categories).map(({ values, subjects }) => ({
+        categories: values,
+        subjects,
+      })),
+      denied: this.deniedFields,
+    };
+  }
+
+  /** The form the caller asked for. */
+  toWire(format: AccessReportFormat): AccessReportJson | GroupedAccessReportJson {
+    return format === 'grouped' ? this.toGroupedJSON() : this.toJSON();
   }
 }

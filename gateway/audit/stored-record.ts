@@ -8,13 +8,8 @@
  * The stored text is what the hash chain covers, so the format is part of the log: records
  * written subject by subject (before this format) still read back.
  */
+import type { TouchedGroup } from '../../schema/access-report.ts';
 import type { AccessRecord } from './access-record.ts';
-
-/** Subjects that were returned the same fields, in the stored record. */
-export interface TouchedGroup {
-  fields: string[];
-  subjects: string[];
-}
 
 type StoredForm = Omit<AccessRecord, 'subjects'> & { touched: TouchedGroup[] };
 

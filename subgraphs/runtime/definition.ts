@@ -8,6 +8,7 @@ import type { DocumentNode } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { Kysely, Migration } from 'kysely';
 import type { AccessContext } from '../../schema/access.ts';
+import type { AccessReportFormat } from '../../schema/access-report.ts';
 import type { AccessGuard } from './guard.ts';
 import type { SynthHousehold } from './seed/population.ts';
 
@@ -17,6 +18,8 @@ export interface SubgraphContext<L = unknown> {
   requestId: string;
   /** Verified access context from the gateway: who asks, why, under which consents. */
   access: AccessContext;
+  /** How the gateway asked for the access report (signed in the access context). */
+  reportFormat: AccessReportFormat;
   /** Decisions for this request, recorded in its access report. */
   guard: AccessGuard;
 }

@@ -69,7 +69,10 @@ const accessReportPlugin: ApolloServerPlugin<SubgraphContext> = {
         const report = contextValue.guard?.report;
         if (!report || report.empty || response.body.kind !== 'single') return;
         const result = response.body.singleResult;
-        result.extensions = { ...result.extensions, accessReport: report.toJSON() };
+        result.extensions = {
+          ...result.extensions,
+          accessReport: report.toWire(contextValue.reportFormat),
+        };
       },
     };
   },
@@ -128,10 +131,10 @@ export async function startSubgraph(
       if (req.method !== 'POST') return sendJson(res, 405, unauthenticated, { allow: 'POST' });
       const body = parseJsonBody(await readBody(req, maxBodyBytes)) as
         { query?: unknown; extensions?: { accessContext?: unknown } } | undefined;
-      let access;
+      let verified;
       try {
         const query = typeof body?.query === 'string' ? body.query : '';
-        access = await verifyAccessContext(
+        verified = await verifyAccessContext(
           body?.extensions?.accessContext,
           definition.name,
           query,
@@ -141,6 +144,7 @@ export async function startSubgraph(
         if (error instanceof AccessContextError) return sendJson(res, 401, unauthenticated);
         throw error;
       }
+      const { access, reportFormat } = verified;
       const requestId = access.requestId ?? randomUUID();
       await executeGraphQL(req, res, {
         server,
@@ -149,6 +153,7 @@ export async function startSubgraph(
           loaders: definition.createLoaders(database.db),
           requestId,
           access,
+          reportFormat,
           guard: new AccessGuard(policy, access, new AccessReport()),
         }),
       });

@@ -6,6 +6,7 @@
 import { generateKeyPair } from 'jose';
 import type { AccessContext } from '../../schema/access.ts';
 import { signAccessContext } from '../../schema/access-context.ts';
+import type { AccessReportFormat } from '../../schema/access-report.ts';
 import { CATALOGUE } from '../../schema/catalogue.ts';
 import { populationChunks } from '../../subgraphs/runtime/seed/population.ts';
 import { TEST_HOUSEHOLDS, TEST_SEED, type GraphQLResult } from './platform.ts';
@@ -48,17 +49,27 @@ export function fullAccess(): AccessContext {
   return everyone;
 }
 
-/** POSTs a query straight to a subgraph with a signed access context (null: send none). */
+/**
+ * POSTs a query straight to a subgraph with a signed access context (null: send none), asking
+ * for the access report in `reportFormat` (none: as a gateway that predates grouped reports).
+ */
 export async function subgraphGql(
   url: string,
   subgraph: string,
   query: string,
   variables: Record<string, unknown> = {},
   access: AccessContext | null = fullAccess(),
+  reportFormat?: AccessReportFormat,
 ): Promise<GraphQLResult> {
   const extensions = access
     ? {
-        accessContext: await signAccessContext(access, subgraph, query, testGatewayKeys.privateKey),
+        accessContext: await signAccessContext(
+          access,
+          subgraph,
+          query,
+          testGatewayKeys.privateKey,
+          reportFormat ? { reportFormat } : {},
+        ),
       }
     : {};
   const response = await fetch(url, {
