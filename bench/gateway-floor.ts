@@ -9,6 +9,9 @@ import http from 'node:http';
 import type { AccessContext } from '../schema/access.ts';
 import { AccessContextSigner } from '../schema/access-context.ts';
 import { JsonPostClient } from '../lib/http-client.ts';
+import { CATALOGUE } from '../schema/catalogue.ts';
+import { departmentCategoryMap } from '../schema/department-categories.ts';
+import { loadSdl } from '../subgraphs/runtime/sdl.ts';
 import { baselineAccess, gatewaySigningKey } from './bench-access.ts';
 import { childConfig, runChild, sendToParent, stopWhenAsked } from './child.ts';
 import { FLOOR_OPERATIONS, householdView } from './floor-ops.ts';
@@ -22,7 +25,10 @@ interface GraphQLResponse {
 
 runChild(async () => {
   const options = childConfig<GatewayChildConfig>();
-  const signer = new AccessContextSigner((await gatewaySigningKey(options.dataDir)).key);
+  // Ours' signer as ours configures it: each department told only its own consent categories.
+  const signer = new AccessContextSigner((await gatewaySigningKey(options.dataDir)).key, {
+    departmentCategories: departmentCategoryMap(CATALOGUE, loadSdl),
+  });
   const clients = new Map(
     Object.entries(options.subgraphUrls).map(([name, url]) => [
       name,

@@ -7,6 +7,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import { CATALOGUE } from '../schema/catalogue.ts';
+import { departmentCategoryMap } from '../schema/department-categories.ts';
 import { formatClientError } from '../schema/errors.ts';
 import { Policy } from '../schema/policy.ts';
 import { AccessContextSigner } from '../schema/access-context.ts';
@@ -14,6 +15,7 @@ import { listen, sendJson, type Listening } from '../lib/http.ts';
 import type { GatewayIdentity } from '../lib/identity/resolve.ts';
 import type { OperationsConfig } from '../lib/operations-config.ts';
 import type { SharedStore } from '../lib/store/index.ts';
+import { loadSdl } from '../subgraphs/runtime/sdl.ts';
 import { createCallerAuthenticator } from './access/caller.ts';
 import { ConsentVerifier } from './access/consent.ts';
 import { createOperatorPlugin } from './access/operator-plugin.ts';
@@ -66,7 +68,9 @@ export interface RunningGateway extends Listening {
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const policy = new Policy(CATALOGUE);
-  const signer = new AccessContextSigner(options.identity.signing.key);
+  const signer = new AccessContextSigner(options.identity.signing.key, {
+    departmentCategories: departmentCategoryMap(CATALOGUE, loadSdl),
+  });
   const hardening = createHardening({
     store: options.store,
     subgraphUrls: options.subgraphUrls,

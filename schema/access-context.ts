@@ -44,26 +44,58 @@ const HEADER = Buffer.from(
   JSON.stringify({ alg: ACCESS_CONTEXT_ALGORITHM, typ: ACCESS_CONTEXT_TYPE }),
 ).toString('base64url');
 
+export interface AccessContextSignerOptions {
+  /**
+   * Each department's data categories (department-categories.ts): its access context lists only
+   * these of each consent's categories. A department missing from the map gets them all.
+   */
+  departmentCategories?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
 /**
  * The gateway's signer: synchronous Ed25519 over a standard compact JWS (jose verifies it), with
- * the request's context serialized once however many departments the plan calls. It asks the
- * departments for grouped access reports: the gateway reads both forms.
+ * the request's context serialized once per department however many calls the plan makes there.
+ * It asks the departments for grouped access reports: the gateway reads both forms.
  */
 export class AccessContextSigner {
   private readonly key: NodeKeyObject;
-  private readonly serialized = new WeakMap<AccessContext, string>();
+  private readonly serialized = new WeakMap<AccessContext, Map<string, string>>();
+  private readonly categories: ReadonlyMap<string, ReadonlySet<string>>;
 
-  constructor(key: CryptoKey | KeyObject) {
+  constructor(key: CryptoKey | KeyObject, options: AccessContextSignerOptions = {}) {
     this.key = key instanceof NodeKeyObject ? key : NodeKeyObject.from(key as CryptoKey);
     if (this.key.asymmetricKeyType !== 'ed25519')
       throw new Error('access contexts are signed with Ed25519');
+    this.categories = options.departmentCategories ?? new Map();
+  }
+
+  /**
+   * What the department is told: each consent with only the categories it decides on. A consent
+   * left with none stays listed, so the department can still say that the consent presented does
+   * not cover a category rather than that none was presented.
+   */
+  private contextFor(access: AccessContext, subgraph: string): AccessContext {
+    const mine = this.categories.get(subgraph);
+    if (!mine) return access;
+    return {
+      ...access,
+      grants: access.grants.map((g) => ({
+        ...g,
+        categories: g.categories.filter((c) => mine.has(c)),
+      })),
+    };
   }
 
   sign(access: AccessContext, subgraph: string, query: string): string {
-    let ctx = this.serialized.get(access);
+    let bySubgraph = this.serialized.get(access);
+    if (!bySubgraph) {
+      bySubgraph = new Map();
+      this.serialized.set(access, bySubgraph);
+    }
+    let ctx = bySubgraph.get(subgraph);
     if (!ctx) {
-      ctx = JSON.stringify(access);
-      this.serialized.set(access, ctx);
+      ctx = JSON.stringify(this.contextFor(access, subgraph));
+      bySubgraph.set(subgraph, ctx);
     }
     const iat = Math.floor(Date.now() / 1000);
     const payload = `{"ctx":${ctx},"qh":${JSON.stringify(queryHash(query))},"${REPORT_FORMAT_CLAIM}":"grouped","iss":${JSON.stringify(ACCESS_CONTEXT_ISSUER)},"aud":${JSON.stringify(subgraphAudience(subgraph))},"iat":${iat},"exp":${iat + ACCESS_CONTEXT_TTL_SECONDS}}`;

@@ -9,11 +9,25 @@ import { ErrorCode, PlatformError } from '../../schema/errors.ts';
 import type { Decision, Policy } from '../../schema/policy.ts';
 
 export class AccessGuard {
+  /**
+   * @param categories the department's own data categories (schema/department-categories.ts):
+   * the gateway sends it only these of each consent, so a check of any other would deny what the
+   * citizen agreed to. Asking for one is a programming error, thrown, not a denial.
+   */
   constructor(
     private readonly policy: Policy,
     readonly access: AccessContext,
     readonly report: AccessReport,
+    private readonly categories?: ReadonlySet<string>,
   ) {}
+
+  private own(category: string): void {
+    if (this.categories && !this.categories.has(category)) {
+      throw new Error(
+        `"${category}" is not a category this department classifies: declare it on a field of its SDL`,
+      );
+    }
+  }
 
   decide(field: string, classification: Classification, subject: Subject): Decision {
     const decision = this.policy.decide(this.access, field, classification, subject);
@@ -24,6 +38,7 @@ export class AccessGuard {
 
   /** May this request read `category` data of the subject (without recording a denial)? */
   canRead(category: string, subject: Subject, field: string): boolean {
+    this.own(category);
     const decision = this.policy.decide(
       this.access,
       field,
@@ -54,6 +69,7 @@ export class AccessGuard {
 
   /** Throws the coded denial unless the request may use `category` data of the subject. */
   require(category: string, subject: Subject, field: string): void {
+    this.own(category);
     const decision = this.policy.decide(
       this.access,
       field,

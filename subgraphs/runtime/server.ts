@@ -14,6 +14,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { CryptoKey, JWTVerifyGetKey, KeyObject } from 'jose';
 import { AccessContextError, verifyAccessContext } from '../../schema/access-context.ts';
 import { CATALOGUE } from '../../schema/catalogue.ts';
+import { departmentCategories } from '../../schema/department-categories.ts';
 import { formatClientError } from '../../schema/errors.ts';
 import { Policy } from '../../schema/policy.ts';
 import { AccessReport } from '../../schema/access-report.ts';
@@ -102,6 +103,7 @@ export async function startSubgraph(
 ): Promise<RunningSubgraph> {
   const schema = buildSchema(definition);
   const policy = options.policy ?? new Policy(CATALOGUE);
+  const categories = departmentCategories(definition.typeDefs, CATALOGUE);
   const server = new ApolloServer<SubgraphContext>({
     schema,
     includeStacktraceInErrorResponses: false,
@@ -154,7 +156,7 @@ export async function startSubgraph(
           requestId,
           access,
           reportFormat,
-          guard: new AccessGuard(policy, access, new AccessReport()),
+          guard: new AccessGuard(policy, access, new AccessReport(), categories),
         }),
       });
     })().catch((error: unknown) => {
