@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import type { AccessContext } from '../schema/access.ts';
-import { AccessContextSigner } from '../schema/access-context.ts';
+import { AccessContextSigner, signAccessContext } from '../schema/access-context.ts';
 import { JsonPostClient } from '../lib/http-client.ts';
 import { CATALOGUE } from '../schema/catalogue.ts';
 import { departmentCategoryMap } from '../schema/department-categories.ts';
@@ -25,10 +25,17 @@ interface GraphQLResponse {
 
 runChild(async () => {
   const options = childConfig<GatewayChildConfig>();
-  // Ours' signer as ours configures it: each department told only its own consent categories.
-  const signer = new AccessContextSigner((await gatewaySigningKey(options.dataDir)).key, {
+  // Ours' signer as ours configures it: each department told only its own consent categories,
+  // and grouped access reports asked for. floor-stock: jose's signer, as a stock gateway.
+  const { key } = await gatewaySigningKey(options.dataDir);
+  const signer = new AccessContextSigner(key, {
     departmentCategories: departmentCategoryMap(CATALOGUE, loadSdl),
   });
+  const sign = options.stockAccessContext
+    ? (access: AccessContext, subgraph: string, query: string) =>
+        signAccessContext(access, subgraph, query, key)
+    : (access: AccessContext, subgraph: string, query: string) =>
+        signer.sign(access, subgraph, query);
   const clients = new Map(
     Object.entries(options.subgraphUrls).map(([name, url]) => [
       name,
@@ -37,7 +44,7 @@ runChild(async () => {
   );
 
   const call = async (subgraph: string, query: string, variables: Obj, access: AccessContext) => {
-    const accessContext = signer.sign(access, subgraph, query);
+    const accessContext = await sign(access, subgraph, query);
     const body = JSON.stringify({ query, variables, extensions: { accessContext } });
     const response = await clients.get(subgraph)!.post(body);
     if (response.status !== 200) throw new Error(`${subgraph} answered HTTP ${response.status}`);

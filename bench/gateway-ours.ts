@@ -20,6 +20,8 @@ export interface GatewayChildConfig {
   subgraphUrls: Record<string, string>;
   /** Ours only: write the access log, in this database (PostgreSQL when set, else SQLite). */
   audit?: { databaseUrl?: string; databasePrefix: string; commitDelayMs?: number };
+  /** The floor only: sign as a stock gateway would (see `floor-stock` in options.ts). */
+  stockAccessContext?: boolean;
 }
 
 runChild(async () => {

@@ -2,8 +2,14 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const GATEWAYS = ['ours', 'ours-noaudit', 'vanilla', 'floor'] as const;
+/**
+ * `floor-stock` (on request only) is the floor with a stock access context (jose's signer, every
+ * consent category, no grouped reports): what the departments are asked by a gateway without
+ * ours' protocol, so `floor/floor-stock` is that protocol's effect on the departments alone.
+ */
+export const GATEWAYS = ['ours', 'ours-noaudit', 'vanilla', 'floor', 'floor-stock'] as const;
 export type GatewayName = (typeof GATEWAYS)[number];
+const DEFAULT_GATEWAYS: readonly GatewayName[] = ['ours', 'ours-noaudit', 'vanilla', 'floor'];
 
 export interface BenchOptions {
   households: number;
@@ -32,7 +38,7 @@ export interface BenchOptions {
 
 const USAGE = `usage: npm run bench -- [--households 20000] [--postgres] [--rounds 3]
   [--connections 16] [--warmup 5] [--duration 10] [--workloads household,batch,write]
-  [--gateways ours,ours-noaudit,vanilla,floor]
+  [--gateways ours,ours-noaudit,vanilla,floor[,floor-stock]]
   [--profile | --profile-gateways ours,vanilla,floor] [--profile-seconds 20] [--profile-departments]
   [--departments per-department|one-process] [--audit-commit-delay-ms 4]
   [--scale [--scale-sizes 10000,100000,1000000] [--max-seed-minutes 15]]`;
@@ -87,7 +93,7 @@ export function parseOptions(argv = process.argv.slice(2)): BenchOptions {
     console.log(USAGE);
     process.exit(0);
   }
-  const gateways = (values.gateways ?? GATEWAYS.join(',')).split(',') as GatewayName[];
+  const gateways = (values.gateways ?? DEFAULT_GATEWAYS.join(',')).split(',') as GatewayName[];
   const profiled = (values['profile-gateways'] ?? '').split(',').filter(Boolean);
   for (const g of [...gateways, ...profiled]) {
     if (!GATEWAYS.includes(g as GatewayName)) throw new Error(`unknown gateway "${g}"\n${USAGE}`);

@@ -67,16 +67,25 @@ export function ratiosOf(gateways: GatewayResult[]): Record<string, Ratio> {
   const by = new Map(gateways.map((g) => [g.gateway, g]));
   const ours = by.get('ours');
   const ratios: Record<string, Ratio> = {};
-  if (!ours) return ratios;
   for (const other of ['vanilla', 'floor']) {
     const base = by.get(other);
-    if (!base) continue;
+    if (!ours || !base) continue;
     ratios[`ours/${other} requests/s`] = ratio(ours, base, 'requestsPerSecond');
     ratios[`ours/${other} CPU/request`] = ratio(ours, base, 'cpuMsPerRequest');
     ratios[`ours/${other} p50`] = ratio(ours, base, 'p50Ms');
   }
+  const floor = by.get('floor');
+  const stock = by.get('floor-stock');
+  if (floor && stock) {
+    ratios["floor/floor-stock departments CPU/request (ours' access context)"] = ratio(
+      floor,
+      stock,
+      'departmentsCpuMsPerRequest',
+    );
+    ratios['floor/floor-stock machine CPU/request'] = ratio(floor, stock, 'machineCpuMsPerRequest');
+  }
   const noAudit = by.get('ours-noaudit');
-  if (noAudit) {
+  if (ours && noAudit) {
     ratios['ours/ours-noaudit requests/s (audit cost)'] = ratio(ours, noAudit, 'requestsPerSecond');
     ratios['ours/ours-noaudit CPU/request (audit cost)'] = ratio(ours, noAudit, 'cpuMsPerRequest');
     ratios['ours/ours-noaudit machine CPU/request (audit cost)'] = ratio(

@@ -35,6 +35,7 @@ const ENTRIES: Record<GatewayName, string> = {
   'ours-noaudit': './gateway-ours.ts',
   vanilla: './gateway-vanilla.ts',
   floor: './gateway-floor.ts',
+  'floor-stock': './gateway-floor.ts',
 };
 
 /** The database server whose processes' CPU a window reports (PostgreSQL runs). */
@@ -173,6 +174,7 @@ export async function startGateway(
   const config: GatewayChildConfig = {
     dataDir: options.dataDir,
     subgraphUrls: departments.urls,
+    ...(name === 'floor-stock' ? { stockAccessContext: true } : {}),
     ...(name === 'ours'
       ? {
           audit: {
