@@ -3,11 +3,20 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 /**
- * `floor-stock` (on request only) is the floor with a stock access context (jose's signer, every
+ * On request only: `floor-stock` is the floor with a stock access context (jose's signer, every
  * consent category, no grouped reports): what the departments are asked by a gateway without
  * ours' protocol, so `floor/floor-stock` is that protocol's effect on the departments alone.
+ * `ours-nodelay` is ours with the audit's commit delay off (AUDIT_COMMIT_DELAY_MS=0), so two
+ * delays are compared in one interleaved run.
  */
-export const GATEWAYS = ['ours', 'ours-noaudit', 'vanilla', 'floor', 'floor-stock'] as const;
+export const GATEWAYS = [
+  'ours',
+  'ours-noaudit',
+  'vanilla',
+  'floor',
+  'floor-stock',
+  'ours-nodelay',
+] as const;
 export type GatewayName = (typeof GATEWAYS)[number];
 const DEFAULT_GATEWAYS: readonly GatewayName[] = ['ours', 'ours-noaudit', 'vanilla', 'floor'];
 
@@ -38,7 +47,7 @@ export interface BenchOptions {
 
 const USAGE = `usage: npm run bench -- [--households 20000] [--postgres] [--rounds 3]
   [--connections 16] [--warmup 5] [--duration 10] [--workloads household,batch,write]
-  [--gateways ours,ours-noaudit,vanilla,floor[,floor-stock]]
+  [--gateways ours,ours-noaudit,vanilla,floor[,floor-stock][,ours-nodelay]]
   [--profile | --profile-gateways ours,vanilla,floor] [--profile-seconds 20] [--profile-departments]
   [--departments per-department|one-process] [--audit-commit-delay-ms 4]
   [--scale [--scale-sizes 10000,100000,1000000] [--max-seed-minutes 15]]`;

@@ -84,6 +84,20 @@ export function ratiosOf(gateways: GatewayResult[]): Record<string, Ratio> {
     );
     ratios['floor/floor-stock machine CPU/request'] = ratio(floor, stock, 'machineCpuMsPerRequest');
   }
+  const noDelay = by.get('ours-nodelay');
+  if (ours && noDelay) {
+    ratios['ours/ours-nodelay requests/s (commit delay)'] = ratio(
+      ours,
+      noDelay,
+      'requestsPerSecond',
+    );
+    ratios['ours/ours-nodelay CPU/request (commit delay)'] = ratio(
+      ours,
+      noDelay,
+      'cpuMsPerRequest',
+    );
+    ratios['ours/ours-nodelay p50 (commit delay)'] = ratio(ours, noDelay, 'p50Ms');
+  }
   const noAudit = by.get('ours-noaudit');
   if (ours && noAudit) {
     ratios['ours/ours-noaudit requests/s (audit cost)'] = ratio(ours, noAudit, 'requestsPerSecond');

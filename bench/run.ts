@@ -48,6 +48,7 @@ const NOTES = [
   'ours-noaudit: the same gateway with audit: null, to measure what the audit costs.',
   'vanilla: @apollo/gateway + startStandaloneServer, stock RemoteGraphQLDataSource and default fetcher; its only addition signs the access context the departments require (fixed caller and purpose, grants copied unverified from the consent tokens), per department call.',
   "floor: node:http, the query plan's 7 subgraph calls written by hand with ours' keep-alive client (lib/http-client.ts) and ours' signer, one access context per call.",
+  'ours-nodelay (when asked for): ours with the commit delay off (AUDIT_COMMIT_DELAY_MS=0), its own access log.',
   "floor-stock (when asked for): the floor signing as a stock gateway (jose, every consent category, no grouped access reports), so floor/floor-stock is ours' access-context protocol's effect on the departments.",
 ];
 

@@ -36,6 +36,7 @@ const ENTRIES: Record<GatewayName, string> = {
   vanilla: './gateway-vanilla.ts',
   floor: './gateway-floor.ts',
   'floor-stock': './gateway-floor.ts',
+  'ours-nodelay': './gateway-ours.ts',
 };
 
 /** The database server whose processes' CPU a window reports (PostgreSQL runs). */
@@ -175,14 +176,17 @@ export async function startGateway(
     dataDir: options.dataDir,
     subgraphUrls: departments.urls,
     ...(name === 'floor-stock' ? { stockAccessContext: true } : {}),
-    ...(name === 'ours'
+    ...(name === 'ours' || name === 'ours-nodelay'
       ? {
           audit: {
             ...(options.postgres ? { databaseUrl: options.databaseUrl } : {}),
-            databasePrefix: AUDIT_PREFIX,
-            ...(options.auditCommitDelayMs !== undefined
-              ? { commitDelayMs: options.auditCommitDelayMs }
-              : {}),
+            // Each its own log: two writers on one SQLite file would wait on each other's locks.
+            databasePrefix: auditPrefix(name),
+            ...(name === 'ours-nodelay'
+              ? { commitDelayMs: 0 }
+              : options.auditCommitDelayMs !== undefined
+                ? { commitDelayMs: options.auditCommitDelayMs }
+                : {}),
           },
         }
       : {}),
@@ -196,11 +200,17 @@ export async function startGateway(
 }
 
 /** Empties ours' access log (a fresh hash chain per run). */
+/** Ours' access log and ours-nodelay's, each in its own database. */
+const auditPrefix = (name: GatewayName) =>
+  name === 'ours-nodelay' ? `${AUDIT_PREFIX}nodelay_` : AUDIT_PREFIX;
+
 async function resetAuditLog(options: BenchOptions): Promise<void> {
-  const name = `${AUDIT_PREFIX}${AUDIT_DATABASE}`;
-  if (options.postgres) await dropPostgresSchema(options.databaseUrl, name);
-  for (const suffix of ['', '-wal', '-shm']) {
-    rmSync(path.join(options.dataDir, `${name}.sqlite${suffix}`), { force: true });
+  for (const prefix of [auditPrefix('ours'), auditPrefix('ours-nodelay')]) {
+    const name = `${prefix}${AUDIT_DATABASE}`;
+    if (options.postgres) await dropPostgresSchema(options.databaseUrl, name);
+    for (const suffix of ['', '-wal', '-shm']) {
+      rmSync(path.join(options.dataDir, `${name}.sqlite${suffix}`), { force: true });
+    }
   }
 }
 
