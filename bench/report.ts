@@ -1,6 +1,7 @@
 /** Medians over rounds, the ratios the issue asks for, and the JSON and markdown reports. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Measurement } from './load.ts';
+import type { GatewayName } from './options.ts';
 
 export interface GatewayResult {
   gateway: string;
@@ -62,51 +63,48 @@ function ratio(a: GatewayResult, b: GatewayResult, key: keyof Measurement): Rati
   };
 }
 
-/** ours/vanilla and ours/floor for throughput, CPU per request and p50; ours/ours-noaudit. */
+type Metric = [key: keyof Measurement, label: string];
+const THROUGHPUT: Metric[] = [
+  ['requestsPerSecond', 'requests/s'],
+  ['cpuMsPerRequest', 'CPU/request'],
+  ['p50Ms', 'p50'],
+];
+
+/** Each ratio a report gives, when both gateways ran: a/b for each metric, labelled `a/b metric (note)`. */
+const COMPARISONS: { a: GatewayName; b: GatewayName; metrics: Metric[]; note?: string }[] = [
+  { a: 'ours', b: 'vanilla', metrics: THROUGHPUT },
+  { a: 'ours', b: 'floor', metrics: THROUGHPUT },
+  {
+    a: 'floor',
+    b: 'floor-stock',
+    metrics: [
+      ['departmentsCpuMsPerRequest', "departments CPU/request (ours' access context)"],
+      ['machineCpuMsPerRequest', 'machine CPU/request'],
+    ],
+  },
+  { a: 'ours', b: 'ours-nodelay', metrics: THROUGHPUT, note: 'commit delay' },
+  {
+    a: 'ours',
+    b: 'ours-noaudit',
+    metrics: [
+      ['requestsPerSecond', 'requests/s'],
+      ['cpuMsPerRequest', 'CPU/request'],
+      ['machineCpuMsPerRequest', 'machine CPU/request'],
+    ],
+    note: 'audit cost',
+  },
+];
+
+/** ours against vanilla and the floor, the floor against floor-stock, ours against its variants. */
 export function ratiosOf(gateways: GatewayResult[]): Record<string, Ratio> {
   const by = new Map(gateways.map((g) => [g.gateway, g]));
-  const ours = by.get('ours');
   const ratios: Record<string, Ratio> = {};
-  for (const other of ['vanilla', 'floor']) {
-    const base = by.get(other);
-    if (!ours || !base) continue;
-    ratios[`ours/${other} requests/s`] = ratio(ours, base, 'requestsPerSecond');
-    ratios[`ours/${other} CPU/request`] = ratio(ours, base, 'cpuMsPerRequest');
-    ratios[`ours/${other} p50`] = ratio(ours, base, 'p50Ms');
-  }
-  const floor = by.get('floor');
-  const stock = by.get('floor-stock');
-  if (floor && stock) {
-    ratios["floor/floor-stock departments CPU/request (ours' access context)"] = ratio(
-      floor,
-      stock,
-      'departmentsCpuMsPerRequest',
-    );
-    ratios['floor/floor-stock machine CPU/request'] = ratio(floor, stock, 'machineCpuMsPerRequest');
-  }
-  const noDelay = by.get('ours-nodelay');
-  if (ours && noDelay) {
-    ratios['ours/ours-nodelay requests/s (commit delay)'] = ratio(
-      ours,
-      noDelay,
-      'requestsPerSecond',
-    );
-    ratios['ours/ours-nodelay CPU/request (commit delay)'] = ratio(
-      ours,
-      noDelay,
-      'cpuMsPerRequest',
-    );
-    ratios['ours/ours-nodelay p50 (commit delay)'] = ratio(ours, noDelay, 'p50Ms');
-  }
-  const noAudit = by.get('ours-noaudit');
-  if (ours && noAudit) {
-    ratios['ours/ours-noaudit requests/s (audit cost)'] = ratio(ours, noAudit, 'requestsPerSecond');
-    ratios['ours/ours-noaudit CPU/request (audit cost)'] = ratio(ours, noAudit, 'cpuMsPerRequest');
-    ratios['ours/ours-noaudit machine CPU/request (audit cost)'] = ratio(
-      ours,
-      noAudit,
-      'machineCpuMsPerRequest',
-    );
+  for (const { a, b, metrics, note } of COMPARISONS) {
+    const [first, second] = [by.get(a), by.get(b)];
+    if (!first || !second) continue;
+    for (const [key, label] of metrics) {
+      ratios[`${a}/${b} ${label}${note ? ` (${note})` : ''}`] = ratio(first, second, key);
+    }
   }
   return ratios;
 }

@@ -172,6 +172,7 @@ export async function startGateway(
   departments: RunningDepartments,
   nodeArgs: string[] = [],
 ): Promise<Child<{ url: string }>> {
+  const commitDelayMs = name === 'ours-nodelay' ? 0 : options.auditCommitDelayMs;
   const config: GatewayChildConfig = {
     dataDir: options.dataDir,
     subgraphUrls: departments.urls,
@@ -182,11 +183,7 @@ export async function startGateway(
             ...(options.postgres ? { databaseUrl: options.databaseUrl } : {}),
             // Each its own log: two writers on one SQLite file would wait on each other's locks.
             databasePrefix: auditPrefix(name),
-            ...(name === 'ours-nodelay'
-              ? { commitDelayMs: 0 }
-              : options.auditCommitDelayMs !== undefined
-                ? { commitDelayMs: options.auditCommitDelayMs }
-                : {}),
+            ...(commitDelayMs !== undefined ? { commitDelayMs } : {}),
           },
         }
       : {}),
@@ -199,11 +196,11 @@ export async function startGateway(
   });
 }
 
-/** Empties ours' access log (a fresh hash chain per run). */
 /** Ours' access log and ours-nodelay's, each in its own database. */
 const auditPrefix = (name: GatewayName) =>
   name === 'ours-nodelay' ? `${AUDIT_PREFIX}nodelay_` : AUDIT_PREFIX;
 
+/** Empties ours' and ours-nodelay's access logs (a fresh hash chain per run). */
 async function resetAuditLog(options: BenchOptions): Promise<void> {
   for (const prefix of [auditPrefix('ours'), auditPrefix('ours-nodelay')]) {
     const name = `${prefix}${AUDIT_DATABASE}`;

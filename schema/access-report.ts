@@ -65,15 +65,18 @@ const strings = (values: unknown): string[] =>
   Array.isArray(values) ? values.filter((v): v is string => typeof v === 'string') : [];
 
 /** Each subject's values, sorted (the order the access record keeps). */
-function plain(map: Map<string, Set<string>>): Record<string, string[]> {
-  return Object.fromEntries([...map].map(([k, v]) => [k, [...v].sort()]));
-}
+const sorted = (map: Map<string, Set<string>>): [string, string[]][] =>
+  [...map].map(([k, v]) => [k, [...v].sort()]);
 
-/** The subjects with the same sorted values, once per distinct list. */
-function grouped(map: Map<string, Set<string>>): { values: string[]; subjects: string[] }[] {
+/**
+ * The subjects with the same list of values, once per distinct list, in first-seen order: the
+ * grouped report on the wire, and the stored access record (gateway/audit/stored-record.ts).
+ */
+export function groupSubjects(
+  entries: Iterable<readonly [string, string[]]>,
+): { values: string[]; subjects: string[] }[] {
   const groups = new Map<string, { values: string[]; subjects: string[] }>();
-  for (const [subject, set] of map) {
-    const values = [...set].sort();
+  for (const [subject, values] of entries) {
     const key = values.join('\n');
     const group = groups.get(key);
     if (group) group.subjects.push(subject);
@@ -148,19 +151,19 @@ export class AccessReport {
 
   toJSON(): AccessReportJson {
     return {
-      touched: plain(this.touched),
-      categories: plain(this.categories),
+      touched: Object.fromEntries(sorted(this.touched)),
+      categories: Object.fromEntries(sorted(this.categories)),
       denied: this.deniedFields,
     };
   }
 
   toGroupedJSON(): GroupedAccessReportJson {
     return {
-      touchedGroups: grouped(this.touched).map(({ values, subjects }) => ({
+      touchedGroups: groupSubjects(sorted(this.touched)).map(({ values, subjects }) => ({
         fields: values,
         subjects,
       })),
-      categoryGroups: grouped(this.categories).map(({ values, subjects }) => ({
+      categoryGroups: groupSubjects(sorted(this.categories)).map(({ values, subjects }) => ({
         categories: values,
         subjects,
       })),

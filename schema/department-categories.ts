@@ -8,6 +8,7 @@
  */
 import { Kind, type DocumentNode } from 'graphql';
 import type { Catalogue } from './catalogue.ts';
+import { classificationOfNode } from './classified.ts';
 
 export function departmentCategories(
   sdl: DocumentNode,
@@ -23,9 +24,8 @@ export function departmentCategories(
       continue;
     for (const field of definition.fields ?? []) {
       fields.add(`${definition.name.value}.${field.name.value}`);
-      const classified = field.directives?.find((d) => d.name.value === 'classified');
-      const category = classified?.arguments?.find((a) => a.name.value === 'category')?.value;
-      if (category?.kind === Kind.STRING) categories.add(category.value);
+      const classification = classificationOfNode(field);
+      if (classification) categories.add(classification.category);
     }
   }
   for (const rule of catalogue.masking) {

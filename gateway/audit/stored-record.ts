@@ -8,21 +8,16 @@
  * The stored text is what the hash chain covers, so the format is part of the log: records
  * written subject by subject (before this format) still read back.
  */
-import type { TouchedGroup } from '../../schema/access-report.ts';
+import { groupSubjects, type TouchedGroup } from '../../schema/access-report.ts';
 import type { AccessRecord } from './access-record.ts';
 
 type StoredForm = Omit<AccessRecord, 'subjects'> & { touched: TouchedGroup[] };
 
 /** The record's stored text and its subject groups (the subject index is written from them). */
 export function encodeRecord(record: AccessRecord): { text: string; groups: TouchedGroup[] } {
-  const byFields = new Map<string, TouchedGroup>();
-  for (const [subject, fields] of Object.entries(record.subjects)) {
-    const key = fields.join('\n');
-    const group = byFields.get(key);
-    if (group) group.subjects.push(subject);
-    else byFields.set(key, { fields, subjects: [subject] });
-  }
-  const groups = [...byFields.values()];
+  const groups: TouchedGroup[] = groupSubjects(Object.entries(record.subjects)).map(
+    ({ values, subjects }) => ({ fields: values, subjects }),
+  );
   // Same key order as AccessRecord, with `touched` where `subjects` was.
   const { subjects: _subjects, ...rest } = record;
   const stored: StoredForm = { ...rest, touched: groups };

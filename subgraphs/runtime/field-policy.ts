@@ -6,8 +6,8 @@
  * these types are denied: deny by default.
  */
 import { defaultFieldResolver, type GraphQLField, type GraphQLSchema } from 'graphql';
-import type { Classification, Sharing, Subject } from '../../schema/access.ts';
-import { SHARING_CLASSES } from '../../schema/access.ts';
+import type { Classification, Subject } from '../../schema/access.ts';
+import { classificationOfNode } from '../../schema/classified.ts';
 import { applyMask } from '../../schema/masking.ts';
 import { PlatformError, ErrorCode } from '../../schema/errors.ts';
 import type { AccessGuard } from './guard.ts';
@@ -18,16 +18,7 @@ export const GUARDED_TYPES = ['Query', 'Mutation', 'Person', 'Household'] as con
 const FEDERATION_FIELDS = new Set(['_entities', '_service']);
 
 export function classificationOf(field: GraphQLField<unknown, unknown>): Classification | null {
-  const directive = field.astNode?.directives?.find((d) => d.name.value === 'classified');
-  if (!directive) return null;
-  const arg = (name: string) => {
-    const node = directive.arguments?.find((a) => a.name.value === name)?.value;
-    return node?.kind === 'StringValue' || node?.kind === 'EnumValue' ? node.value : undefined;
-  };
-  const category = arg('category');
-  const sharing = arg('sharing') as Sharing | undefined;
-  if (!category || !sharing || !SHARING_CLASSES.includes(sharing)) return null;
-  return { category, sharing };
+  return classificationOfNode(field.astNode);
 }
 
 function subjectOf(typeName: string, source: unknown): Subject {

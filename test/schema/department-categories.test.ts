@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { Kind } from 'graphql';
 import { generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
-import type { AccessContext, Classification, Sharing, Subject } from '../../schema/access.ts';
+import type { AccessContext, Classification, Subject } from '../../schema/access.ts';
 import { AccessContextSigner, verifyAccessContext } from '../../schema/access-context.ts';
 import { AccessReport } from '../../schema/access-report.ts';
 import { CATALOGUE, SUBGRAPHS } from '../../schema/catalogue.ts';
+import { classificationOfNode } from '../../schema/classified.ts';
 import { departmentCategoryMap } from '../../schema/department-categories.ts';
 import { PlatformError } from '../../schema/errors.ts';
 import { Policy } from '../../schema/policy.ts';
@@ -34,14 +35,8 @@ function decisionsOf(subgraph: string): { field: string; classification: Classif
       continue;
     for (const f of def.fields ?? []) {
       const field = `${def.name.value}.${f.name.value}`;
-      const args = f.directives?.find((d) => d.name.value === 'classified')?.arguments ?? [];
-      const arg = (n: string) => {
-        const v = args.find((a) => a.name.value === n)?.value;
-        return v?.kind === Kind.STRING ? v.value : undefined;
-      };
-      const category = arg('category');
-      if (category)
-        out.push({ field, classification: { category, sharing: arg('sharing') as Sharing } });
+      const classification = classificationOfNode(f);
+      if (classification) out.push({ field, classification });
       const mask = CATALOGUE.masking.find((m) => m.field === field);
       if (mask) {
         out.push({
