@@ -38,8 +38,12 @@ export interface BenchOptions {
   profileSeconds: number;
   /** Run the departments under --cpu-prof and summarize where their CPU went (measured windows). */
   profileDepartments: boolean;
-  /** Each department in its own process (as deployed), or all six in one. */
-  departments: 'per-department' | 'one-process';
+  /**
+   * Each department in its own process (as deployed), all six in one, or `replay`: each in its
+   * own process behind a replay of their recorded answers (bench/replay-main.ts), so that the
+   * gateway, not the departments sharing its two cores, is the bound.
+   */
+  departments: 'per-department' | 'one-process' | 'replay';
   /** Ours' AUDIT_COMMIT_DELAY_MS; unset: the gateway's default. */
   auditCommitDelayMs: number | undefined;
   dataDir: string;
@@ -49,7 +53,7 @@ const USAGE = `usage: npm run bench -- [--households 20000] [--postgres] [--roun
   [--connections 16] [--warmup 5] [--duration 10] [--workloads household,batch,write]
   [--gateways ours,ours-noaudit,vanilla,floor[,floor-stock][,ours-nodelay]]
   [--profile | --profile-gateways ours,vanilla,floor] [--profile-seconds 20] [--profile-departments]
-  [--departments per-department|one-process] [--audit-commit-delay-ms 4]
+  [--departments per-department|one-process|replay] [--audit-commit-delay-ms 4]
   [--scale [--scale-sizes 10000,100000,1000000] [--max-seed-minutes 15]]`;
 
 const positive = (name: string, raw: string | undefined, fallback: number): number => {
@@ -61,8 +65,8 @@ const positive = (name: string, raw: string | undefined, fallback: number): numb
 
 function departmentsMode(raw: string | undefined): BenchOptions['departments'] {
   if (raw === undefined || raw === 'per-department') return 'per-department';
-  if (raw === 'one-process') return raw;
-  throw new Error(`--departments must be per-department or one-process\n${USAGE}`);
+  if (raw === 'one-process' || raw === 'replay') return raw;
+  throw new Error(`--departments must be per-department, one-process or replay\n${USAGE}`);
 }
 
 function commitDelay(raw: string | undefined): number | undefined {

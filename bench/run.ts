@@ -63,6 +63,13 @@ function revision(): string {
   }
 }
 
+const DEPARTMENTS_MODES: Record<BenchOptions['departments'], string> = {
+  'per-department': 'each in its own process, as deployed; their CPU is the sum of the six',
+  'one-process': 'all six in one process',
+  replay:
+    "replayed: each department call answered with the real department's recorded answer to the same call (bench/replay-main.ts), every request primed through every gateway first, so the gateway is the bound; their CPU is the replay's (and the idle departments')",
+};
+
 function header(options: BenchOptions, started: Date): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return [
@@ -75,7 +82,7 @@ function header(options: BenchOptions, started: Date): string {
     `- load: autocannon, ${options.connections} connections, ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured per gateway, ${options.rounds} interleaved rounds (${options.gateways.join(', ')})`,
     '- each gateway in its own process; CPU = utime + stime of that process from /proc over the measured window',
     "- machine CPU: the whole box's busy time from /proc/stat over the window; database CPU (PostgreSQL runs): every `postgres` process's",
-    `- departments: ${options.departments === 'per-department' ? 'each in its own process, as deployed; their CPU is the sum of the six' : 'all six in one process'}`,
+    `- departments: ${DEPARTMENTS_MODES[options.departments]}`,
     '- load avg: the 1-minute load average after each window; above 2 (the cores), other processes competed',
     '',
     ...NOTES.map((n) => `- ${n}`),
@@ -122,7 +129,8 @@ function workloadsFor(options: BenchOptions, departments: RunningDepartments) {
   const chosen: (Workload | WorkloadResult)[] = [];
   for (const name of options.workloads) {
     if (name === 'household') chosen.push(householdWorkload(pool, caller));
-    else if (name === 'batch') chosen.push(batchWorkload(pool, caller));
+    else if (name === 'batch')
+      chosen.push(batchWorkload(pool, caller, { replay: options.departments === 'replay' }));
     else if (name === 'write') {
       if (!writeWorkloadAvailable()) {
         log('write: skipped: recordDetermination not in the supergraph yet');

@@ -10,6 +10,7 @@ import { AUDIT_DATABASE } from '../gateway/audit/index.ts';
 import { spawnChild, type Child } from './children.ts';
 import { checkResponses } from './check.ts';
 import type { DepartmentsConfig, DepartmentsReady } from './departments-main.ts';
+import type { ReplayConfig, ReplayReady, ReplayStats } from './replay-main.ts';
 import type { GatewayChildConfig } from './gateway-ours.ts';
 import { load, measure, type DatabaseProcess, type LoadOptions } from './load.ts';
 import { AUDIT_PREFIX, databasePrefix, type BenchOptions, type GatewayName } from './options.ts';
@@ -44,10 +45,12 @@ export const databaseProcess = (options: BenchOptions): DatabaseProcess =>
   options.postgres ? 'postgres' : null;
 
 export interface RunningDepartments {
-  /** The processes serving the departments: one per department, or one for all six. */
-  children: Child<DepartmentsReady>[];
-  /** Subgraph name → URL. */
+  /** The processes serving the departments: one per department, or one for all six (and the replay). */
+  children: Child<unknown>[];
+  /** Subgraph name → URL (the replay's, with `--departments replay`). */
   urls: Record<string, string>;
+  /** With `--departments replay`: the replay's hit and miss counts so far. */
+  replayStats?: () => Promise<ReplayStats>;
   pool: PoolEntry[];
   caller: Record<string, string>;
   /** Wall time from launch to ready (seeding included when it seeded). */
@@ -120,7 +123,7 @@ export async function startDepartments(
   log: (line: string) => void,
   nodeArgsFor: (name: string) => string[] = () => [],
 ): Promise<RunningDepartments> {
-  const onePerDepartment = options.departments === 'per-department';
+  const onePerDepartment = options.departments !== 'one-process';
   const seeder = await seedAndSample(
     options,
     households,
@@ -152,15 +155,34 @@ export async function startDepartments(
   log(
     `departments ready in ${ready.startSeconds.toFixed(1)} s (${ready.seeded.length ? `seeded ${ready.seeded.join(', ')}` : 'reused the seeded data'}), ${onePerDepartment ? 'one process per department' : 'all in one process'}`,
   );
+  let urls = Object.assign({}, ...children.map((c) => c.ready.urls)) as Record<string, string>;
+  let replayStats: RunningDepartments['replayStats'];
+  let processes: Child<unknown>[] = children;
+  if (options.departments === 'replay') {
+    const replay = await spawnChild<ReplayReady>('replay', './replay-main.ts', {
+      urls,
+    } satisfies ReplayConfig).catch(async (error: unknown) => {
+      await stopAll(children);
+      throw error;
+    });
+    processes = [...children, replay];
+    urls = replay.ready.urls;
+    replayStats = async () => {
+      const response = await fetch(Object.values(urls)[0]!);
+      return (await response.json()) as ReplayStats;
+    };
+    log('  the departments answer through a replay of their recorded answers');
+  }
   if (ready.pool.length < 2 * POOL_SIZE) log(`  note: only ${ready.pool.length} sample households`);
   return {
-    children,
-    urls: Object.assign({}, ...children.map((c) => c.ready.urls)) as Record<string, string>,
+    children: processes,
+    urls,
+    ...(replayStats ? { replayStats } : {}),
     pool: await issuePool(options.dataDir, ready.pool),
     caller: await callerHeaders(options.dataDir),
     startSeconds: ready.startSeconds,
     seeded: ready.seeded.length > 0,
-    stop: () => stopAll(children),
+    stop: () => stopAll(processes),
   };
 }
 
@@ -227,6 +249,32 @@ export async function stopAll(children: Iterable<Child<unknown>>): Promise<void>
   for (const child of children) await child.stop();
 }
 
+/**
+ * Sends every request a workload can make through every gateway once, a few at a time, so that
+ * the replay has each department answer before the measurement (`--departments replay`).
+ */
+async function primeReplay(
+  targets: { name: string; url: string }[],
+  workload: Workload,
+): Promise<void> {
+  for (const { name, url } of targets) {
+    const queue = workload.variants();
+    const worker = async () => {
+      for (let request = queue.shift(); request; request = queue.shift()) {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: request.headers,
+          body: request.body,
+        });
+        await response.text();
+        if (response.status !== 200)
+          throw new Error(`priming the replay: ${name} answered ${response.status}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+  }
+}
+
 /** Checks, then measures one workload in interleaved rounds. */
 export async function runWorkload(
   workload: Workload,
@@ -240,6 +288,10 @@ export async function runWorkload(
   log(
     `${workload.name}: responses checked (no errors, identical data on ${targets.map((t) => t.name).join(', ')})`,
   );
+  if (departments.replayStats) {
+    await primeReplay(targets, workload);
+    log(`${workload.name}: every request sent once through every gateway (the replay's answers)`);
+  }
   const warmup: LoadOptions = {
     connections: options.connections,
     durationSeconds: options.warmupSeconds,
@@ -252,15 +304,18 @@ export async function runWorkload(
   for (let round = 1; round <= options.rounds; round += 1) {
     for (const [name, child] of gateways) {
       await load(child.ready.url, workload, warmup);
+      const before = await departments.replayStats?.();
       const m = await measure(
         { url: child.ready.url, pid: child.pid },
         departments.children.map((c) => c.pid),
         workload,
         { ...window, database: databaseProcess(options) },
       );
+      const after = await departments.replayStats?.();
+      const misses = before && after ? after.misses - before.misses : 0;
       rounds.set(name, [...(rounds.get(name) ?? []), m]);
       log(
-        `  round ${round}/${options.rounds} ${workload.name} ${name.padEnd(7)} ${Math.round(m.requestsPerSecond).toString().padStart(5)} req/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms  cpu ${m.cpuMsPerRequest.toFixed(2)} ms/req  rss ${m.rssMb.toFixed(0)} MiB${m.failures ? `  FAILURES ${m.failures}` : ''}`,
+        `  round ${round}/${options.rounds} ${workload.name} ${name.padEnd(7)} ${Math.round(m.requestsPerSecond).toString().padStart(5)} req/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms  cpu ${m.cpuMsPerRequest.toFixed(2)} ms/req  rss ${m.rssMb.toFixed(0)} MiB${m.failures ? `  FAILURES ${m.failures}` : ''}${misses ? `  REPLAY MISSES ${misses}` : ''}`,
       );
     }
   }

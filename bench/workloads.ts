@@ -25,6 +25,11 @@ export interface Workload {
   next(): BenchRequest;
   /** The same request every time, for the correctness check. */
   fixed(index: number): BenchRequest;
+  /**
+   * Every request `next()` can make, as far as a department call's answer goes (the replay's
+   * priming, `--departments replay`): the pool's households, the batches, one write.
+   */
+  variants(): BenchRequest[];
   /** Whether a response's data is the full answer (not an empty or masked one). */
   valid(data: unknown): boolean;
 }
@@ -103,11 +108,25 @@ export function householdWorkload(pool: PoolEntry[], caller: Record<string, stri
     title: 'cross-department household query, random household',
     next: () => request(pick(pool)),
     fixed: (i) => request(pool[i % pool.length]!),
+    variants: () => pool.map(request),
     valid: fullRecord,
   };
 }
 
-export function batchWorkload(pool: PoolEntry[], caller: Record<string, string>): Workload {
+/**
+ * Batches a replayed run draws from (`--departments replay`): each department answer must have
+ * been seen before the measurement, and random draws of 20 of 200 households never repeat.
+ * Windows over the pool with a stride of 7 give this many distinct, overlapping batches.
+ */
+export const REPLAY_BATCHES = 50;
+const REPLAY_STRIDE = 7;
+
+export function batchWorkload(
+  pool: PoolEntry[],
+  caller: Record<string, string>,
+  options: { replay?: boolean } = {},
+): Workload {
+  const replayBatch = (i: number) => distinct(pool, BATCH_SIZE, i * REPLAY_STRIDE);
   const request = (households: PoolEntry[]): BenchRequest => ({
     body: JSON.stringify({
       query: BATCH_QUERY,
@@ -119,8 +138,12 @@ export function batchWorkload(pool: PoolEntry[], caller: Record<string, string>)
   return {
     name: 'batch',
     title: `batch review of ${BATCH_SIZE} households with ${BATCH_SIZE} consents`,
-    next: () => request(distinct(pool, BATCH_SIZE)),
+    next: () =>
+      options.replay
+        ? request(replayBatch(Math.floor(Math.random() * REPLAY_BATCHES)))
+        : request(distinct(pool, BATCH_SIZE)),
     fixed: (i) => request(distinct(pool, BATCH_SIZE, i * BATCH_SIZE)),
+    variants: () => Array.from({ length: REPLAY_BATCHES }, (_, i) => request(replayBatch(i))),
     valid: fullRecord,
   };
 }
@@ -177,6 +200,8 @@ export function writeWorkload(pool: PoolEntry[], caller: Record<string, string>)
     title: 'determination write (recordDetermination), random household',
     next: () => request(pick(pool), `${run}-${(sequence += 1)}`),
     fixed: (i) => request(pool[i % pool.length]!, `${run}-check-${i}`),
+    // The replay answers every write with its first answer (a mutation's variables are not keyed).
+    variants: () => [request(pool[0]!, `${run}-prime-${(sequence += 1)}`)],
     valid: (data) =>
       Boolean((data as { recordDetermination?: { id?: unknown } }).recordDetermination?.id),
   };

@@ -1,8 +1,71 @@
 /** Per-request loaders of the medical insurance register: one query per table per batch. */
-import type { Kysely } from 'kysely';
-import { groupLoader, optionalRowLoader } from '../runtime/loaders.ts';
-import { FIRST_SETTLED, LAST_SETTLED, monthOf } from './periods.ts';
+import DataLoader from 'dataloader';
+import { sql, type Kysely } from 'kysely';
+import { MAX_BATCH_KEYS, optionalRowLoader } from '../runtime/loaders.ts';
+import { LAST_SETTLED, monthOf, settledPeriod } from './periods.ts';
 import type { MedicalDB } from './tables.ts';
+
+/** A person's settled expenses over the `months` latest settled months, in whole cents. */
+export interface ExpenseTotals {
+  totalCents: number;
+  reimbursedCents: number;
+  inpatientStays: number;
+}
+
+export interface ExpenseKey {
+  person: string;
+  months: number;
+}
+
+const NO_EXPENSES: ExpenseTotals = { totalCents: 0, reimbursedCents: 0, inpatientStays: 0 };
+
+/**
+ * The sums are taken by the database, one row per person, not one per person and month: a batch
+ * review's 80 people have about 900 monthly rows, and turning each into a JavaScript object cost
+ * three times the query (2.3 against 0.8 ms, bench). Each row is rounded to cents before it is
+ * added, so total = reimbursed + out-of-pocket exactly. Every `months` a batch asks for is a
+ * column set of the same statement (periods differ only in their first month), so any mix of
+ * `months` arguments is still one query per batch.
+ */
+async function expenseTotals(
+  db: Kysely<MedicalDB>,
+  keys: readonly ExpenseKey[],
+): Promise<ExpenseTotals[]> {
+  const people = [...new Set(keys.map((k) => k.person))];
+  const periods = [...new Set(keys.map((k) => k.months))].sort((a, b) => a - b);
+  const firstMonths = periods.map((months) => settledPeriod(months).fromMonth);
+  const rows = await db
+    .selectFrom('medical_expenses')
+    .select('person_id')
+    .select(
+      firstMonths.flatMap((from, i) => [
+        sql<number>`sum(case when month >= ${from} then cast(round(total * 100) as integer) else 0 end)`.as(
+          `t${i}`,
+        ),
+        sql<number>`sum(case when month >= ${from} then cast(round(reimbursed * 100) as integer) else 0 end)`.as(
+          `r${i}`,
+        ),
+        sql<number>`sum(case when month >= ${from} then inpatient_stays else 0 end)`.as(`s${i}`),
+      ]),
+    )
+    .where('person_id', 'in', people)
+    .where('month', '>=', firstMonths.at(-1)!)
+    .where('month', '<=', monthOf(LAST_SETTLED))
+    .groupBy('person_id')
+    .execute();
+  // PostgreSQL's sums are bigint, which its driver returns as strings.
+  const byPerson = new Map(rows.map((row) => [row.person_id, row as Record<string, unknown>]));
+  return keys.map(({ person, months }) => {
+    const row = byPerson.get(person);
+    if (!row) return NO_EXPENSES;
+    const i = periods.indexOf(months);
+    return {
+      totalCents: Number(row[`t${i}`]),
+      reimbursedCents: Number(row[`r${i}`]),
+      inpatientStays: Number(row[`s${i}`]),
+    };
+  });
+}
 
 export function createLoaders(db: Kysely<MedicalDB>) {
   return {
@@ -11,23 +74,10 @@ export function createLoaders(db: Kysely<MedicalDB>) {
         db.selectFrom('medical_insurance').selectAll().where('person_id', 'in', ids).execute(),
       (row) => row.person_id,
     ),
-    /**
-     * The whole settled window per person, whatever `months` a field asks for: periods are summed
-     * in the resolver, so any mix of `months` arguments still costs one query per batch.
-     */
-    expenses: groupLoader(
-      (ids) =>
-        db
-          .selectFrom('medical_expenses')
-          .selectAll()
-          .where('person_id', 'in', ids)
-          .where('month', '>=', monthOf(FIRST_SETTLED))
-          .where('month', '<=', monthOf(LAST_SETTLED))
-          .orderBy('person_id')
-          .orderBy('month')
-          .execute(),
-      (row) => row.person_id,
-    ),
+    expenses: new DataLoader<ExpenseKey, ExpenseTotals, string>((keys) => expenseTotals(db, keys), {
+      maxBatchSize: MAX_BATCH_KEYS,
+      cacheKeyFn: (k) => `${k.months}:${k.person}`,
+    }),
   };
 }
 

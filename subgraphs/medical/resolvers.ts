@@ -1,9 +1,9 @@
 /** Resolvers of the medical insurance subgraph. Input is checked here; access decisions are not. */
 import { badUserInput } from '../../schema/errors.ts';
 import type { SubgraphContext } from '../runtime/definition.ts';
-import type { MedicalLoaders } from './loaders.ts';
+import type { ExpenseTotals, MedicalLoaders } from './loaders.ts';
 import { WINDOW_MONTHS, settledPeriod, type SettledPeriod } from './periods.ts';
-import type { ExpenseRow, InsuranceRow } from './tables.ts';
+import type { InsuranceRow } from './tables.ts';
 
 type Context = SubgraphContext<MedicalLoaders>;
 
@@ -39,29 +39,17 @@ function toInsurance(row: InsuranceRow) {
   };
 }
 
-/** Sums in whole cents so that total = reimbursed + outOfPocket exactly. */
-function summarize(rows: readonly ExpenseRow[], period: SettledPeriod) {
-  let total = 0;
-  let reimbursed = 0;
-  let outOfPocket = 0;
-  let inpatientStays = 0;
-  for (const row of rows) {
-    if (row.month < period.fromMonth || row.month > period.toMonth) continue;
-    const rowReimbursed = Math.round(row.reimbursed * 100);
-    const rowTotal = Math.round(row.total * 100);
-    total += rowTotal;
-    reimbursed += rowReimbursed;
-    outOfPocket += rowTotal - rowReimbursed;
-    inpatientStays += row.inpatient_stays;
-  }
+/** The summary of a period from its totals in cents, so that total = reimbursed + outOfPocket. */
+function summarize(totals: ExpenseTotals, period: SettledPeriod) {
+  const outOfPocketCents = totals.totalCents - totals.reimbursedCents;
   const line = (LARGE_EXPENSE_LINE_PER_YEAR * period.months) / 12;
   return {
     ...period,
-    total: total / 100,
-    reimbursed: reimbursed / 100,
-    outOfPocket: outOfPocket / 100,
-    inpatientStays,
-    largeExpense: outOfPocket / 100 > line,
+    total: totals.totalCents / 100,
+    reimbursed: totals.reimbursedCents / 100,
+    outOfPocket: outOfPocketCents / 100,
+    inpatientStays: totals.inpatientStays,
+    largeExpense: outOfPocketCents / 100 > line,
   };
 }
 
@@ -79,12 +67,12 @@ export const resolvers = {
       { loaders }: Context,
     ) => {
       const period = settledPeriod(assertMonths(months));
-      const [enrolled, rows] = await Promise.all([
+      const [enrolled, totals] = await Promise.all([
         loaders.insurance.load(p.id),
-        loaders.expenses.load(p.id),
+        loaders.expenses.load({ person: p.id, months: period.months }),
       ]);
       // Someone the register does not know has no summary, not a zero one.
-      return enrolled && summarize(rows, period);
+      return enrolled && summarize(totals, period);
     },
     criticalIllness: async (p: PersonReference, _: unknown, { loaders }: Context) => {
       const row = await loaders.insurance.load(p.id);
