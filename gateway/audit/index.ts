@@ -1,10 +1,10 @@
 /**
  * Opens the access log (the platform's database), its group-commit writer and, for the embedded
- * log, its checkpointer thread.
+ * log, its thread (commits and checkpoints, log-thread.ts).
  */
 import { openDatabase } from '../../lib/db.ts';
-import { AuditLog, type AuditTables } from './audit-log.ts';
-import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
+import { AuditLog, EMBEDDED_CHECKPOINT_PAGES, type AuditTables } from './audit-log.ts';
+import { startLogThread, type LogThread } from './log-thread.ts';
 import { fieldCategories } from './field-categories.ts';
 import { GroupCommitWriter, type GroupCommitOptions } from './group-commit.ts';
 
@@ -18,8 +18,11 @@ export interface AuditOptions {
   /** GroupCommitOptions.commitDelayMs (AUDIT_COMMIT_DELAY_MS). */
   commitDelayMs?: number;
   onFlush?: GroupCommitOptions['onFlush'];
-  /** The embedded log's checkpointer thread stopped (the log goes on; checkpoints move inline). */
-  onCheckpointerError?: (error: Error) => void;
+  /**
+   * The embedded log's thread stopped: the groups it held fail, and the log goes on with commits
+   * and checkpoints on the gateway's own connection.
+   */
+  onLogThreadError?: (error: Error) => void;
 }
 
 export interface Audit {
@@ -35,14 +38,16 @@ export async function openAudit(options: AuditOptions): Promise<Audit> {
     dataDir: options.dataDir,
     databaseUrl: options.databaseUrl,
   });
-  let checkpointer: Checkpointer | undefined;
+  let thread: LogThread | undefined;
   try {
     const log = await AuditLog.open(database, fieldCategories(options.supergraphSdl));
     if (database.sqlite) {
-      checkpointer = await startCheckpointer({
+      thread = await startLogThread({
         file: database.sqlite.name,
-        ...(options.onCheckpointerError ? { onError: options.onCheckpointerError } : {}),
+        checkpointPages: EMBEDDED_CHECKPOINT_PAGES,
+        ...(options.onLogThreadError ? { onError: options.onLogThreadError } : {}),
       });
+      log.attachThread(thread);
     }
     const writer = new GroupCommitWriter({
       append: (records) => log.append(records),
@@ -54,12 +59,12 @@ export async function openAudit(options: AuditOptions): Promise<Audit> {
       writer,
       close: async () => {
         await writer.flush();
-        await checkpointer?.stop();
+        await thread?.stop();
         await database.close();
       },
     };
   } catch (error) {
-    await checkpointer?.stop();
+    await thread?.stop();
     await database.close();
     throw error;
   }
