@@ -114,10 +114,10 @@ export async function startPlatform(
       supergraphSdl,
       commitDelayMs: config.operations.auditCommitDelayMs,
       onFlush: (seconds, size) => metrics.observeAuditFlush(seconds, size),
-      onLogThreadError: (error) =>
+      onCheckpointerError: (error) =>
         logger.warn(
           { err: { type: error.name, code: (error as { code?: string }).code } },
-          'access log thread stopped; the gateway commits and checkpoints the log itself from now on',
+          'access log checkpointer stopped; the gateway checkpoints inline from now on',
         ),
     });
     if (store.kind === 'redis') log(await redisStatus(store));

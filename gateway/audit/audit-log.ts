@@ -10,16 +10,14 @@ import type { AccessRecord } from './access-record.ts';
 import { auditMigrations, type AccessLogTable, type AuditTables } from './audit-tables.ts';
 import { GENESIS_HASH, chainHash } from './hash-chain.ts';
 import { decodeRecord, encodeRecord } from './stored-record.ts';
-import { createEmbeddedAppender, type ChainHead, type ChainedGroup } from './embedded-append.mjs';
-import type { LogThread } from './log-thread.ts';
 
 export type { AuditTables } from './audit-tables.ts';
 
 /**
  * The most pages (4 KiB each: 40 MiB) the embedded log's write-ahead log holds before the
- * connection that commits (the log's thread, or the gateway's own if the thread stopped)
- * checkpoints it in a commit; SQLite's default is 1,000. The log's thread (log-thread.ts)
- * checkpoints on a timer and normally keeps the WAL far below this. At the default, a checkpoint ran inside every tenth batch review's commit (each dirties
+ * gateway's own connection checkpoints it in a commit; SQLite's default is 1,000. The checkpointer
+ * thread (checkpointer.ts) normally keeps the WAL far below this; it is the bound if that thread
+ * stops. At the default, a checkpoint ran inside every tenth batch review's commit (each dirties
  * a hundred random pages of the subject index) and wrote again pages the next ones dirtied anew.
  */
 export const EMBEDDED_CHECKPOINT_PAGES = 10_000;
@@ -59,6 +57,20 @@ export interface StoredRecord {
 export type VerifyResult =
   { ok: true; checked: number } | { ok: false; checked: number; brokenAt: number; reason: string };
 
+function prepareStatements(sqlite: NonNullable<Database<AuditTables>['sqlite']>) {
+  return {
+    head: sqlite.prepare('SELECT seq, hash FROM audit_head WHERE id = 1'),
+    log: sqlite.prepare(
+      'INSERT INTO access_log (seq, at, dept, review, record, prev_hash, hash) VALUES (@seq, @at, @dept, @review, @record, @prev_hash, @hash)',
+    ),
+    subject: sqlite.prepare(
+      // Positional: a batch review writes a hundred of these per record.
+      'INSERT INTO access_subjects (seq, subject, categories) VALUES (?, ?, ?)',
+    ),
+    update: sqlite.prepare('UPDATE audit_head SET seq = @seq, hash = @hash WHERE id = 1'),
+  };
+}
+
 /** A subject's categories as stored in the subject index: sorted, distinct, JSON. */
 function categoryList(fromFields: (string | undefined)[], direct: string[] = []): string {
   const all = new Set<string>();
@@ -88,7 +100,7 @@ export class AuditLog {
   }
 
   /** The rows a group adds after `head`: both write paths store exactly these. */
-  private chain(head: ChainHead, records: readonly AccessRecord[]) {
+  private chain(head: { seq: number; hash: string }, records: readonly AccessRecord[]) {
     let seq = Number(head.seq);
     let hash = head.hash;
     const rows: AccessLogTable[] = [];
@@ -128,80 +140,77 @@ export class AuditLog {
   /** Appends records in one transaction, extending the chain; returns their sequence numbers. */
   async append(records: readonly AccessRecord[]): Promise<number[]> {
     if (records.length === 0) return [];
-    const sqlite = this.database.sqlite;
-    if (!sqlite) return this.appendChained(records, (group) => this.commitShared(group));
-    return this.appendChained(records, (group) =>
-      this.thread?.running
-        ? this.thread.append(group)
-        : (this.appender ??= createEmbeddedAppender(sqlite))(group),
-    );
+    if (this.database.sqlite) return this.appendEmbedded(this.database.sqlite, records);
+    return this.appendShared(records);
   }
 
-  /** The chain head as this process last wrote or read it (replicas or the thread may move it). */
-  private knownHead: ChainHead | undefined;
-  /** The embedded log's thread, once attached; appends go to it while it runs. */
-  private thread: LogThread | undefined;
-  /** The embedded append on this connection: before the thread is attached, or after it stopped. */
-  private appender: ((group: ChainedGroup) => boolean) | undefined;
-
-  /** Hands the embedded log's commits to its thread (log-thread.ts). */
-  attachThread(thread: LogThread): void {
-    this.thread = thread;
-  }
-
-  /**
-   * Chains the records from the head this process knows and commits them, if the head is still
-   * there; if another writer moved it, reads it again and chains again. A failed commit leaves
-   * the head unknown, so the next group starts from what the database says.
-   */
-  private async appendChained(
-    records: readonly AccessRecord[],
-    commit: (group: ChainedGroup) => boolean | Promise<boolean>,
-  ): Promise<number[]> {
-    for (let attempt = 0; attempt < HEAD_RACE_ATTEMPTS; attempt++) {
-      const from = (this.knownHead ??= await this.readHead());
-      const group = { from, ...this.chain(from, records) };
-      this.knownHead = undefined;
-      if (await commit(group)) {
-        this.knownHead = group.head;
-        return group.rows.map((r) => r.seq);
-      }
-    }
-    throw new Error('the access log head kept moving: too many writers racing for it');
-  }
+  /** The chain head as this process last wrote or read it (PostgreSQL: replicas may move it). */
+  private knownHead: { seq: number; hash: string } | undefined;
 
   /**
    * The PostgreSQL append: one statement per group, committed on its own, that moves the chain
    * head only if it is still where this process last saw it, and inserts the group's rows only if
-   * it did. (It was four round trips, `BEGIN`, the head `FOR UPDATE`, the inserts and `COMMIT`;
-   * docs/performance.md.) The rows travel as two JSON parameters: a VALUES list of hundreds of
-   * parameters costs more to build and to parse than the inserts themselves.
+   * it did. A replica that moved the head in between makes the statement change nothing: read
+   * the head again and chain again. (It was four round trips, `BEGIN`, the head `FOR UPDATE`, the
+   * inserts and `COMMIT`; docs/performance.md.) The rows travel as two JSON parameters: a VALUES
+   * list of hundreds of parameters costs more to build and to parse than the inserts themselves.
    */
-  private async commitShared(group: ChainedGroup): Promise<boolean> {
+  private async appendShared(records: readonly AccessRecord[]): Promise<number[]> {
     const pool = this.database.postgres;
     if (!pool) throw new Error('the shared access log needs its PostgreSQL pool');
-    const { rows } = await pool.query<{ moved: number }>({
-      name: 'access_log_append',
-      text: APPEND_SHARED,
-      values: [
-        group.head.seq,
-        group.head.hash,
-        group.from.seq,
-        group.from.hash,
-        JSON.stringify(group.rows),
-        JSON.stringify(group.subjects),
-      ],
-    });
-    return Number(rows[0]?.moved) === 1;
+    for (let attempt = 0; attempt < HEAD_RACE_ATTEMPTS; attempt++) {
+      const head = (this.knownHead ??= await this.readHead());
+      const group = this.chain(head, records);
+      const { rows } = await pool.query<{ moved: number }>({
+        name: 'access_log_append',
+        text: APPEND_SHARED,
+        values: [
+          group.head.seq,
+          group.head.hash,
+          head.seq,
+          head.hash,
+          JSON.stringify(group.rows),
+          JSON.stringify(group.subjects),
+        ],
+      });
+      if (Number(rows[0]?.moved) === 1) {
+        this.knownHead = group.head;
+        return group.rows.map((r) => r.seq);
+      }
+      this.knownHead = undefined;
+    }
+    throw new Error('the access log head kept moving: too many replicas racing for it');
   }
 
-  private async readHead(): Promise<ChainHead> {
+  private async readHead(): Promise<{ seq: number; hash: string }> {
     const head = await this.db
       .selectFrom('audit_head')
       .select(['seq', 'hash'])
       .where('id', '=', 1)
       .executeTakeFirstOrThrow();
     return { seq: Number(head.seq), hash: head.hash };
+  }
+
+  private statements: ReturnType<typeof prepareStatements> | undefined;
+
+  /**
+   * The embedded log's append: the same rows, with statements prepared once and one synchronous
+   * transaction. Per group, Kysely's per-statement work was most of the audit's cost (measured
+   * in docs/performance.md); this is the only write that bypasses it.
+   */
+  private appendEmbedded(
+    sqlite: NonNullable<Database<AuditTables>['sqlite']>,
+    records: readonly AccessRecord[],
+  ): number[] {
+    const s = (this.statements ??= prepareStatements(sqlite));
+    return sqlite.transaction(() => {
+      const group = this.chain(s.head.get() as { seq: number; hash: string }, records);
+      for (const row of group.rows) s.log.run(row);
+      for (const { seq, subject, categories } of group.subjects)
+        s.subject.run(seq, subject, categories);
+      s.update.run(group.head);
+      return group.rows.map((r) => r.seq);
+    })();
   }
 
   /** Recomputes the chain from the start; names the first record that does not check out. */

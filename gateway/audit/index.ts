@@ -1,10 +1,10 @@
 /**
  * Opens the access log (the platform's database), its group-commit writer and, for the embedded
- * log, its thread (commits and checkpoints, log-thread.ts).
+ * log, its checkpointer thread.
  */
 import { openDatabase } from '../../lib/db.ts';
-import { AuditLog, EMBEDDED_CHECKPOINT_PAGES, type AuditTables } from './audit-log.ts';
-import { startLogThread, type LogThread } from './log-thread.ts';
+import { AuditLog, type AuditTables } from './audit-log.ts';
+import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { fieldCategories } from './field-categories.ts';
 import { GroupCommitWriter, type GroupCommitOptions } from './group-commit.ts';
 
@@ -18,11 +18,8 @@ export interface AuditOptions {
   /** GroupCommitOptions.commitDelayMs (AUDIT_COMMIT_DELAY_MS). */
   commitDelayMs?: number;
   onFlush?: GroupCommitOptions['onFlush'];
-  /**
-   * The embedded log's thread stopped: the groups it held fail, and the log goes on with commits
-   * and checkpoints on the gateway's own connection.
-   */
-  onLogThreadError?: (error: Error) => void;
+  /** The embedded log's checkpointer thread stopped (the log goes on; checkpoints move inline). */
+  onCheckpointerError?: (error: Error) => void;
 }
 
 export interface Audit {
@@ -38,16 +35,14 @@ export async function openAudit(options: AuditOptions): Promise<Audit> {
     dataDir: options.dataDir,
     databaseUrl: options.databaseUrl,
   });
-  let thread: LogThread | undefined;
+  let checkpointer: Checkpointer | undefined;
   try {
     const log = await AuditLog.open(database, fieldCategories(options.supergraphSdl));
     if (database.sqlite) {
-      thread = await startLogThread({
+      checkpointer = await startCheckpointer({
         file: database.sqlite.name,
-        checkpointPages: EMBEDDED_CHECKPOINT_PAGES,
-        ...(options.onLogThreadError ? { onError: options.onLogThreadError } : {}),
+        ...(options.onCheckpointerError ? { onError: options.onCheckpointerError } : {}),
       });
-      log.attachThread(thread);
     }
     const writer = new GroupCommitWriter({
       append: (records) => log.append(records),
@@ -59,12 +54,12 @@ export async function openAudit(options: AuditOptions): Promise<Audit> {
       writer,
       close: async () => {
         await writer.flush();
-        await thread?.stop();
+        await checkpointer?.stop();
         await database.close();
       },
     };
   } catch (error) {
-    await thread?.stop();
+    await checkpointer?.stop();
     await database.close();
     throw error;
   }

@@ -372,8 +372,7 @@ function suite(driver: string, databaseUrl: string | undefined) {
 
     it('fails closed: no access record, no response', async () => {
       const caseworker = await withConsent(story, 'civil-affairs', 'dibao');
-      // The log's database (and, embedded, its thread) gone: nothing can be recorded.
-      await platform.audit.close();
+      await platform.audit.log.database.close();
       const { status, body, text } = await gql(
         story.url,
         HOUSEHOLD,
