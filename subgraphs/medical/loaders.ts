@@ -1,6 +1,6 @@
 /** Per-request loaders of the medical insurance register: one query per table per batch. */
 import DataLoader from 'dataloader';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { MAX_BATCH_KEYS, optionalRowLoader } from '../runtime/loaders.ts';
 import { LAST_SETTLED, monthOf, settledPeriod } from './periods.ts';
 import type { MedicalDB } from './tables.ts';
@@ -18,6 +18,10 @@ export interface ExpenseKey {
 }
 
 const NO_EXPENSES: ExpenseTotals = { totalCents: 0, reimbursedCents: 0, inpatientStays: 0 };
+
+/** The sum of `amount` over the months from `from` on (the query bounds the last month). */
+const sumSince = (from: string, amount: RawBuilder<unknown>) =>
+  sql<number>`sum(case when month >= ${from} then ${amount} else 0 end)`;
 
 /**
  * The sums are taken by the database, one row per person, not one per person and month: a batch
@@ -39,13 +43,9 @@ async function expenseTotals(
     .select('person_id')
     .select(
       firstMonths.flatMap((from, i) => [
-        sql<number>`sum(case when month >= ${from} then cast(round(total * 100) as integer) else 0 end)`.as(
-          `t${i}`,
-        ),
-        sql<number>`sum(case when month >= ${from} then cast(round(reimbursed * 100) as integer) else 0 end)`.as(
-          `r${i}`,
-        ),
-        sql<number>`sum(case when month >= ${from} then inpatient_stays else 0 end)`.as(`s${i}`),
+        sumSince(from, sql`cast(round(total * 100) as integer)`).as(`t${i}`),
+        sumSince(from, sql`cast(round(reimbursed * 100) as integer)`).as(`r${i}`),
+        sumSince(from, sql`inpatient_stays`).as(`s${i}`),
       ]),
     )
     .where('person_id', 'in', people)
