@@ -1,11 +1,14 @@
 /**
- * `npx tsx bench/audit-append.ts [--postgres] [--records N] [--shape write] [--groups 1,4,16]`:
- * what appending access records costs the gateway's CPU, per record, for the three workloads'
- * record shapes and group sizes 1, 4 and 16, on a fresh access log (embedded SQLite under a
- * temporary directory, or a PostgreSQL schema that is dropped after; there the server's processes'
- * CPU too). Wall time is printed as well: on SQLite it includes the commits' writes. Bounded: a
- * fixed number of records per case. The CPU is the whole process's (V8's compiler and collector
- * threads included), so short runs overstate it.
+ * `npx tsx bench/audit-append.ts [--postgres] [--records N] [--shape write] [--groups 1,4,16]
+ * [--prefill N]`: what appending access records costs the gateway's CPU, per record, for the three
+ * workloads' record shapes and group sizes 1, 4 and 16, on a new access log (embedded SQLite under
+ * a temporary directory, or a PostgreSQL schema that is dropped after; there the server's
+ * processes' CPU too). `--prefill` appends that many records of the shape first, unmeasured: each
+ * subject row lands on a random page of the subject index, so what a record costs depends on how
+ * large the index already is (a benchmark run's log reaches a million subject rows). Wall time is
+ * printed as well: on SQLite it includes the commits' writes. Bounded: a fixed number of records
+ * per case. The CPU is the whole process's (V8's compiler and collector threads included), so
+ * short runs overstate it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,9 +26,22 @@ const { values } = parseArgs({
     /** Only the shapes whose name starts with this (write, household, batch). */
     shape: { type: 'string', default: '' },
     groups: { type: 'string', default: '1,4,16' },
+    prefill: { type: 'string', default: '0' },
   },
 });
-const RECORDS = Number(values.records);
+
+function wholeNumber(option: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    console.error(`--${option} must be a whole number, not "${value}"`);
+    process.exit(2);
+  }
+  return n;
+}
+const RECORDS = wholeNumber('records', values.records);
+const PREFILL = wholeNumber('prefill', values.prefill);
+/** The prefill's group: large, so that growing the index takes seconds. */
+const PREFILL_GROUP = 64;
 const DATABASE_URL = values.postgres
   ? (process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
   : undefined;
@@ -96,6 +112,12 @@ async function run(shape: (typeof SHAPES)[number], group: number) {
   const database = await openDatabase<AuditTables>({ name, dataDir, databaseUrl: DATABASE_URL });
   try {
     const log = await AuditLog.open(database, categoryOf);
+    for (let i = 0; i < PREFILL; i += PREFILL_GROUP) {
+      const n = Math.min(PREFILL_GROUP, PREFILL - i);
+      await log.append(Array.from({ length: n }, (_, k) => shape.make(-1 - i - k)));
+    }
+    // The measured commits should not pay for checkpointing the prefill's pages.
+    database.sqlite?.pragma('wal_checkpoint(TRUNCATE)');
     const count = shape.name.startsWith('batch') ? Math.max(group, RECORDS / 10) : RECORDS;
     const records = Array.from({ length: count }, (_, i) => shape.make(i));
     await log.append(records.slice(0, group)); // warm-up: statements prepared, head known
@@ -125,7 +147,10 @@ async function run(shape: (typeof SHAPES)[number], group: number) {
   }
 }
 
-console.log(`access log on ${DATABASE_URL ? 'PostgreSQL' : 'embedded SQLite'}; µs per record`);
+console.log(
+  `access log on ${DATABASE_URL ? 'PostgreSQL' : 'embedded SQLite'}; µs per record` +
+    (PREFILL > 0 ? `, after ${PREFILL} records of the same shape` : ''),
+);
 console.log('| record | group | CPU µs | of it system | wall µs | PostgreSQL CPU µs |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const shape of SHAPES.filter((s) => s.name.startsWith(values.shape))) {
