@@ -23,7 +23,7 @@ import {
 } from '../lib/http.ts';
 import { AccessGuard } from '../subgraphs/runtime/guard.ts';
 import type { RequestAccessBuilder } from './access/request-access.ts';
-import { outcomeOf, type AccessRecord } from './audit/access-record.ts';
+import { outcomeOf, type GroupedAccessRecord } from './audit/access-record.ts';
 import type { GroupCommitWriter, RecordSlot } from './audit/group-commit.ts';
 import type { GatewayContext } from './context.ts';
 import { RateLimitedError } from './limits/rate-limit.ts';
@@ -183,11 +183,11 @@ function recordOf(
   context: GatewayContext | undefined,
   response: HttpResponse,
   rejectedWith: string | null,
-): AccessRecord {
+): GroupedAccessRecord {
   const access = context?.access;
   const summary = context?.summary;
   const errorCodes = rejectedWith ? [rejectedWith] : (summary?.errorCodes ?? []);
-  const report = context?.guard.report.toJSON() ?? { touched: {}, categories: {}, denied: [] };
+  const report = context?.guard.report.toRecord() ?? { touched: [], categories: {}, denied: [] };
   const header = req.headers['x-request-id'];
   const purpose = access?.purpose ?? null;
   return {
@@ -204,11 +204,11 @@ function recordOf(
     review: !!(purpose && CATALOGUE.purposes[purpose]?.review),
     operation: summary?.operation ?? null,
     documentHash: documentHash(body, url),
-    subjects: report.touched,
     categories: report.categories,
     denied: report.denied,
     errorCodes,
     outcome: outcomeOf(response.status, errorCodes, summary?.hasData ?? false),
     status: response.status,
+    touched: report.touched,
   };
 }

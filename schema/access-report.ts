@@ -157,12 +157,26 @@ export class AccessReport {
     };
   }
 
+  /** The subjects shown the same fields, once per field list (the stored access record's form). */
+  touchedGroups(): TouchedGroup[] {
+    return groupSubjects(sorted(this.touched)).map(({ values, subjects }) => ({
+      fields: values,
+      subjects,
+    }));
+  }
+
+  /** The report as the access record keeps it (gateway/audit/stored-record.ts). */
+  toRecord(): Pick<AccessReportJson, 'categories' | 'denied'> & { touched: TouchedGroup[] } {
+    return {
+      touched: this.touchedGroups(),
+      categories: Object.fromEntries(sorted(this.categories)),
+      denied: this.deniedFields,
+    };
+  }
+
   toGroupedJSON(): GroupedAccessReportJson {
     return {
-      touchedGroups: groupSubjects(sorted(this.touched)).map(({ values, subjects }) => ({
-        fields: values,
-        subjects,
-      })),
+      touchedGroups: this.touchedGroups(),
       categoryGroups: groupSubjects(sorted(this.categories)).map(({ values, subjects }) => ({
         categories: values,
         subjects,

@@ -3,7 +3,7 @@
  * touched and denied, and the outcome. Identifiers and field names only: never variable values,
  * tokens or returned data.
  */
-import type { DeniedField } from '../../schema/access-report.ts';
+import type { DeniedField, TouchedGroup } from '../../schema/access-report.ts';
 
 export type Outcome = 'ok' | 'partial' | 'denied' | 'rejected' | 'error';
 
@@ -34,6 +34,17 @@ export interface AccessRecord {
   outcome: Outcome;
   status: number;
 }
+
+/**
+ * The same record with the subjects shown the same fields listed once (`touched`, in place of
+ * `subjects`): how the log stores a record (stored-record.ts), and how the gateway hands in a
+ * request's, built straight from its access report instead of subject by subject and grouped
+ * again (a batch review has about a hundred subjects and three field lists).
+ */
+export type GroupedAccessRecord = Omit<AccessRecord, 'subjects'> & { touched: TouchedGroup[] };
+
+/** What the log appends: a record in either form; it stores both as the grouped one. */
+export type RecordToAppend = AccessRecord | GroupedAccessRecord;
 
 /** Outcome from the HTTP status and the response's error codes. */
 export function outcomeOf(status: number, errorCodes: string[], hasData: boolean): Outcome {

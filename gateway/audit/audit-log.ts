@@ -6,9 +6,10 @@
 import { sql } from 'kysely';
 import type { Database } from '../../lib/db.ts';
 import { migrate } from '../../subgraphs/runtime/migrate.ts';
-import type { AccessRecord } from './access-record.ts';
+import type { AccessRecord, RecordToAppend } from './access-record.ts';
 import { auditMigrations, type AccessLogTable, type AuditTables } from './audit-tables.ts';
 import { GENESIS_HASH, chainHash } from './hash-chain.ts';
+import { EmbeddedWriter } from './embedded-writer.ts';
 import { decodeRecord, encodeRecord } from './stored-record.ts';
 
 export type { AuditTables } from './audit-tables.ts';
@@ -57,20 +58,6 @@ export interface StoredRecord {
 export type VerifyResult =
   { ok: true; checked: number } | { ok: false; checked: number; brokenAt: number; reason: string };
 
-function prepareStatements(sqlite: NonNullable<Database<AuditTables>['sqlite']>) {
-  return {
-    head: sqlite.prepare('SELECT seq, hash FROM audit_head WHERE id = 1'),
-    log: sqlite.prepare(
-      'INSERT INTO access_log (seq, at, dept, review, record, prev_hash, hash) VALUES (@seq, @at, @dept, @review, @record, @prev_hash, @hash)',
-    ),
-    subject: sqlite.prepare(
-      // Positional: a batch review writes a hundred of these per record.
-      'INSERT INTO access_subjects (seq, subject, categories) VALUES (?, ?, ?)',
-    ),
-    update: sqlite.prepare('UPDATE audit_head SET seq = @seq, hash = @hash WHERE id = 1'),
-  };
-}
-
 /** A subject's categories as stored in the subject index: sorted, distinct, JSON. */
 function categoryList(fromFields: (string | undefined)[], direct: string[] = []): string {
   const all = new Set<string>();
@@ -100,7 +87,7 @@ export class AuditLog {
   }
 
   /** The rows a group adds after `head`: both write paths store exactly these. */
-  private chain(head: { seq: number; hash: string }, records: readonly AccessRecord[]) {
+  private chain(head: { seq: number; hash: string }, records: readonly RecordToAppend[]) {
     let seq = Number(head.seq);
     let hash = head.hash;
     const rows: AccessLogTable[] = [];
@@ -138,13 +125,13 @@ export class AuditLog {
   }
 
   /** Appends records in one transaction, extending the chain; returns their sequence numbers. */
-  async append(records: readonly AccessRecord[]): Promise<number[]> {
+  async append(records: readonly RecordToAppend[]): Promise<number[]> {
     if (records.length === 0) return [];
     if (this.database.sqlite) return this.appendEmbedded(this.database.sqlite, records);
     return this.appendShared(records);
   }
 
-  /** The chain head as this process last wrote or read it (PostgreSQL: replicas may move it). */
+  /** The chain head as this process last wrote or read it (another writer may have moved it). */
   private knownHead: { seq: number; hash: string } | undefined;
 
   /**
@@ -155,7 +142,7 @@ export class AuditLog {
    * inserts and `COMMIT`; docs/performance.md.) The rows travel as two JSON parameters: a VALUES
    * list of hundreds of parameters costs more to build and to parse than the inserts themselves.
    */
-  private async appendShared(records: readonly AccessRecord[]): Promise<number[]> {
+  private async appendShared(records: readonly RecordToAppend[]): Promise<number[]> {
     const pool = this.database.postgres;
     if (!pool) throw new Error('the shared access log needs its PostgreSQL pool');
     for (let attempt = 0; attempt < HEAD_RACE_ATTEMPTS; attempt++) {
@@ -191,26 +178,57 @@ export class AuditLog {
     return { seq: Number(head.seq), hash: head.hash };
   }
 
-  private statements: ReturnType<typeof prepareStatements> | undefined;
+  /** The embedded log's writer thread (started on the first append). */
+  private writer: EmbeddedWriter | undefined;
 
   /**
-   * The embedded log's append: the same rows, with statements prepared once and one synchronous
-   * transaction. Per group, Kysely's per-statement work was most of the audit's cost (measured
-   * in docs/performance.md); this is the only write that bypasses it.
+   * The embedded log's append: the group chained here from the head this process last wrote or
+   * read, stored by the writer thread (embedded-writer.ts) only if the head is still there.
+   * Another process on the same file may have appended in between: then chain again from the
+   * head it left, as on PostgreSQL. The group commit sends one group at a time, so the head known
+   * here is the one the last group ended at.
    */
-  private appendEmbedded(
+  private async appendEmbedded(
     sqlite: NonNullable<Database<AuditTables>['sqlite']>,
-    records: readonly AccessRecord[],
-  ): number[] {
-    const s = (this.statements ??= prepareStatements(sqlite));
-    return sqlite.transaction(() => {
-      const group = this.chain(s.head.get() as { seq: number; hash: string }, records);
-      for (const row of group.rows) s.log.run(row);
-      for (const { seq, subject, categories } of group.subjects)
-        s.subject.run(seq, subject, categories);
-      s.update.run(group.head);
-      return group.rows.map((r) => r.seq);
-    })();
+    records: readonly RecordToAppend[],
+  ): Promise<number[]> {
+    // The thread has a connection of its own: a log whose database was closed takes no more.
+    if (!sqlite.open) throw new Error('the access log is closed');
+    this.writer ??= new EmbeddedWriter({
+      file: sqlite.name,
+      checkpointPages: EMBEDDED_CHECKPOINT_PAGES,
+    });
+    for (let attempt = 0; attempt < HEAD_RACE_ATTEMPTS; attempt++) {
+      const head = (this.knownHead ??= await this.readHead());
+      const group = this.chain(head, records);
+      const subjects: (number | string)[] = [];
+      for (const row of group.subjects) subjects.push(row.seq, row.subject, row.categories);
+      let result: Awaited<ReturnType<EmbeddedWriter['store']>>;
+      try {
+        result = await this.writer.store({
+          from: head,
+          to: group.head,
+          rows: group.rows,
+          subjects,
+        });
+      } catch (error) {
+        // Committed or not is unknown (the thread died mid-way): read the head again next time.
+        this.knownHead = undefined;
+        throw error;
+      }
+      if (!result) {
+        this.knownHead = group.head;
+        return group.rows.map((r) => r.seq);
+      }
+      this.knownHead = { seq: Number(result.moved.seq), hash: result.moved.hash };
+    }
+    throw new Error('the access log head kept moving: too many writers racing for it');
+  }
+
+  /** Stops the embedded log's writer thread; call after the last append (the group commit's flush). */
+  async close(): Promise<void> {
+    await this.writer?.close();
+    this.writer = undefined;
   }
 
   /** Recomputes the chain from the start; names the first record that does not check out. */

@@ -10,10 +10,10 @@
  * waits. Where requests end one at a time (a write every millisecond and a half at 600 a second),
  * groups otherwise stay at one record and every record pays a whole commit (docs/performance.md).
  */
-import type { AccessRecord } from './access-record.ts';
+import type { RecordToAppend } from './access-record.ts';
 
 export interface GroupCommitOptions {
-  append(records: readonly AccessRecord[]): Promise<unknown>;
+  append(records: readonly RecordToAppend[]): Promise<unknown>;
   /** Largest group per transaction. */
   maxGroup?: number;
   /**
@@ -26,14 +26,14 @@ export interface GroupCommitOptions {
 }
 
 interface Pending {
-  record: AccessRecord;
+  record: RecordToAppend;
   resolve(): void;
   reject(error: unknown): void;
 }
 
 /** A running request's place in the log: it hands in its record, or gives the place back. */
 export interface RecordSlot {
-  write(record: AccessRecord): Promise<void>;
+  write(record: RecordToAppend): Promise<void>;
   /** Gives the place back if no record was written (idempotent; no-op after `write`). */
   release(): void;
 }
@@ -84,7 +84,7 @@ export class GroupCommitWriter {
   }
 
   /** Resolves once the record is committed; rejects with AuditUnavailableError otherwise. */
-  write(record: AccessRecord): Promise<void> {
+  write(record: RecordToAppend): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ record, resolve, reject });
       if (!this.flushing) this.flushing = this.drainNextTurn();

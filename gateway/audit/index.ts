@@ -1,6 +1,6 @@
 /**
  * Opens the access log (the platform's database), its group-commit writer and, for the embedded
- * log, its checkpointer thread.
+ * log, its checkpointer thread (its writer thread starts with the first append).
  */
 import { openDatabase } from '../../lib/db.ts';
 import { AuditLog, type AuditTables } from './audit-log.ts';
@@ -54,6 +54,7 @@ export async function openAudit(options: AuditOptions): Promise<Audit> {
       writer,
       close: async () => {
         await writer.flush();
+        await log.close();
         await checkpointer?.stop();
         await database.close();
       },

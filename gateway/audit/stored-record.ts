@@ -9,17 +9,26 @@
  * written subject by subject (before this format) still read back.
  */
 import { groupSubjects, type TouchedGroup } from '../../schema/access-report.ts';
-import type { AccessRecord } from './access-record.ts';
+import type { AccessRecord, GroupedAccessRecord, RecordToAppend } from './access-record.ts';
 
-type StoredForm = Omit<AccessRecord, 'subjects'> & { touched: TouchedGroup[] };
+type StoredForm = GroupedAccessRecord;
 
 /** The record's stored text and its subject groups (the subject index is written from them). */
-export function encodeRecord(record: AccessRecord): { text: string; groups: TouchedGroup[] } {
-  const groups: TouchedGroup[] = groupSubjects(Object.entries(record.subjects)).map(
-    ({ values, subjects }) => ({ fields: values, subjects }),
-  );
-  // Same key order as AccessRecord, with `touched` where `subjects` was.
-  const { subjects: _subjects, ...rest } = record;
+export function encodeRecord(record: RecordToAppend): { text: string; groups: TouchedGroup[] } {
+  let rest: Omit<AccessRecord, 'subjects'>;
+  let groups: TouchedGroup[];
+  if ('touched' in record) {
+    ({ touched: groups, ...rest } = record);
+  } else {
+    const { subjects, ...others } = record;
+    rest = others;
+    groups = groupSubjects(Object.entries(subjects)).map(({ values, subjects }) => ({
+      fields: values,
+      subjects,
+    }));
+  }
+  // AccessRecord's key order without `subjects`, then `touched`: whichever form was handed in,
+  // the same text (the hash chain covers it).
   const stored: StoredForm = { ...rest, touched: groups };
   return { text: JSON.stringify(stored), groups };
 }

@@ -1,0 +1,60 @@
+// The embedded access log's writer (see embedded-writer.ts), a worker thread with its own
+// connection: it runs each group's transaction, so the gateway's thread does not wait on SQLite's
+// inserts and commit. Plain JavaScript for the reason checkpoint-thread.mjs gives: worker threads
+// do not inherit the TypeScript loader, and this needs none of the project's modules. The rows
+// arrive chained (hashes computed by the gateway); this only stores them, and only on the head
+// they were chained from.
+import { parentPort, workerData } from 'node:worker_threads';
+import SQLite from 'better-sqlite3';
+
+/** @type {{ file: string, checkpointPages: number }} */
+const { file, checkpointPages } = workerData;
+const db = new SQLite(file, { fileMustExist: true });
+// Per connection, so the same as the gateway's own (lib/db.ts) and the bound on the WAL
+// (EMBEDDED_CHECKPOINT_PAGES): commits are made here now, so SQLite's inline checkpoint would be.
+db.pragma('synchronous = NORMAL');
+db.pragma('foreign_keys = ON');
+db.pragma(`wal_autocheckpoint = ${checkpointPages}`);
+
+const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
+const log = db.prepare(
+  'INSERT INTO access_log (seq, at, dept, review, record, prev_hash, hash) VALUES (@seq, @at, @dept, @review, @record, @prev_hash, @hash)',
+);
+const subject = db.prepare(
+  'INSERT INTO access_subjects (seq, subject, categories) VALUES (?, ?, ?)',
+);
+const update = db.prepare('UPDATE audit_head SET seq = @seq, hash = @hash WHERE id = 1');
+
+/**
+ * One group, all or nothing. IMMEDIATE takes the write lock before the head is read, so no other
+ * connection (another process on the same file) can move it in between; if one already has, the
+ * group is not written and the gateway chains it again from the head returned.
+ */
+const appendGroup = db.transaction((group) => {
+  const current = head.get();
+  if (current.seq !== group.from.seq || current.hash !== group.from.hash) return current;
+  for (const row of group.rows) log.run(row);
+  // Flat [seq, subject, categories, ...]: a batch review's hundred rows cost one array to copy.
+  const s = group.subjects;
+  for (let i = 0; i < s.length; i += 3) subject.run(s[i], s[i + 1], s[i + 2]);
+  update.run(group.to);
+  return null;
+});
+
+parentPort.on('message', (message) => {
+  if (message === 'stop') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    const moved = appendGroup.immediate(message);
+    parentPort.postMessage(moved ? { id: message.id, moved } : { id: message.id });
+  } catch (error) {
+    // The gateway withholds the responses of this group (fail closed); the thread goes on.
+    parentPort.postMessage({
+      id: message.id,
+      error: { message: String(error?.message ?? error), code: error?.code ?? null },
+    });
+  }
+});
