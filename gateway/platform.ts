@@ -114,6 +114,19 @@ export async function startPlatform(
       supergraphSdl,
       commitDelayMs: config.operations.auditCommitDelayMs,
       onFlush: (seconds, size) => metrics.observeAuditFlush(seconds, size),
+      // The error's type and code only (SQLITE_FULL, ECONNREFUSED, …): a database's message may
+      // quote what it refused.
+      onFailure: (cause, size) =>
+        logger.error(
+          {
+            err: {
+              type: (cause as Error)?.name ?? typeof cause,
+              code: (cause as { code?: string })?.code ?? null,
+            },
+            records: size,
+          },
+          'access log group not written; its responses were withheld (AUDIT_UNAVAILABLE)',
+        ),
       onCheckpointerError: (error) =>
         logger.warn(
           { err: { type: error.name, code: (error as { code?: string }).code } },

@@ -23,6 +23,11 @@ export interface GroupCommitOptions {
   commitDelayMs?: number;
   /** Observes each flush (duration in seconds, size) for metrics. */
   onFlush?: (seconds: number, size: number) => void;
+  /**
+   * A group could not be written (its requests' responses are withheld): the cause, for the
+   * operators' log. The requests themselves only learn that the log is unavailable.
+   */
+  onFailure?: (cause: unknown, size: number) => void;
 }
 
 interface Pending {
@@ -138,6 +143,7 @@ export class GroupCommitWriter {
           this.options.onFlush?.(Number(process.hrtime.bigint() - started) / 1e9, group.length);
           for (const p of group) p.resolve();
         } catch (error) {
+          this.options.onFailure?.(error, group.length);
           const failure = new AuditUnavailableError(error);
           for (const p of group) p.reject(failure);
         }

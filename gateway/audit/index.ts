@@ -18,6 +18,7 @@ export interface AuditOptions {
   /** GroupCommitOptions.commitDelayMs (AUDIT_COMMIT_DELAY_MS). */
   commitDelayMs?: number;
   onFlush?: GroupCommitOptions['onFlush'];
+  onFailure?: GroupCommitOptions['onFailure'];
   /** The embedded log's checkpointer thread stopped (the log goes on; checkpoints move inline). */
   onCheckpointerError?: (error: Error) => void;
 }
@@ -48,6 +49,7 @@ export async function openAudit(options: AuditOptions): Promise<Audit> {
       append: (records) => log.append(records),
       commitDelayMs: options.commitDelayMs ?? 0,
       ...(options.onFlush ? { onFlush: options.onFlush } : {}),
+      ...(options.onFailure ? { onFailure: options.onFailure } : {}),
     });
     return {
       log,

@@ -38,8 +38,11 @@ describe('group commit', () => {
 
   it('fails every record of a group that could not be written, and recovers', async () => {
     let fail = true;
+    const failures: [unknown, number][] = [];
+    const cause = new Error('disk full');
     const writer = new GroupCommitWriter({
-      append: () => (fail ? Promise.reject(new Error('disk full')) : Promise.resolve()),
+      append: () => (fail ? Promise.reject(cause) : Promise.resolve()),
+      onFailure: (error, size) => failures.push([error, size]),
     });
     const results = await Promise.allSettled([
       writer.write(record('a')),
@@ -49,6 +52,8 @@ describe('group commit', () => {
       expect(r.status).toBe('rejected');
       expect((r as PromiseRejectedResult).reason).toBeInstanceOf(AuditUnavailableError);
     }
+    // The operators learn why, once per group; the requests only that the log is unavailable.
+    expect(failures).toEqual([[cause, 2]]);
     fail = false;
     await expect(writer.write(record('c'))).resolves.toBeUndefined();
     await writer.flush();

@@ -208,4 +208,30 @@ describe('observability', () => {
       problems: ['subgraph employment unreachable'],
     });
   });
+
+  // Last: it closes the access log's database.
+  it('logs why an access record could not be written, and nothing personal', async () => {
+    const { household, members } = platform.sample!;
+    await platform.audit.log.database.close();
+    const headers = await callerHeaders(
+      storage.dataDir,
+      'civil-affairs',
+      { 'x-purpose': 'dibao' },
+      'audit-failure-client',
+    );
+    const refused = await postJson(
+      url,
+      { query: HOUSEHOLD_QUERY, variables: { id: household } },
+      headers,
+    );
+    expect(refused.status).toBe(503);
+    expect(refused.body.errors[0].extensions.code).toBe('AUDIT_UNAVAILABLE');
+    const line = logs()
+      .split('\n')
+      .find((l) => l.includes('access log group not written'));
+    expect(line).toBeDefined();
+    expect(JSON.parse(line!)).toMatchObject({ records: 1, err: { type: expect.any(String) } });
+    for (const secret of [household, ...members, headers.authorization!.slice(7)])
+      expect(line).not.toContain(secret);
+  });
 });
