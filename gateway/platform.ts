@@ -130,7 +130,7 @@ export async function startPlatform(
       onCheckpointerError: (error) =>
         logger.warn(
           { err: { type: error.name, code: (error as { code?: string }).code } },
-          'access log checkpointer stopped; the gateway checkpoints inline from now on',
+          'access log checkpointer stopped; the log writer checkpoints inside its commits from now on',
         ),
     });
     if (store.kind === 'redis') log(await redisStatus(store));

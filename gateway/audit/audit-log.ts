@@ -16,9 +16,9 @@ export type { AuditTables } from './audit-tables.ts';
 
 /**
  * The most pages (4 KiB each: 40 MiB) the embedded log's write-ahead log holds before the
- * gateway's own connection checkpoints it in a commit; SQLite's default is 1,000. The checkpointer
- * thread (checkpointer.ts) normally keeps the WAL far below this; it is the bound if that thread
- * stops. At the default, a checkpoint ran inside every tenth batch review's commit (each dirties
+ * writer thread's connection (embedded-writer.ts) checkpoints it in a commit; SQLite's default is
+ * 1,000. The checkpointer thread (checkpointer.ts) normally keeps the WAL below this (under a
+ * stream of batch reviews it reaches it at times); it is the bound if that thread stops. At the default, a checkpoint ran inside every tenth batch review's commit (each dirties
  * a hundred random pages of the subject index) and wrote again pages the next ones dirtied anew.
  */
 export const EMBEDDED_CHECKPOINT_PAGES = 10_000;

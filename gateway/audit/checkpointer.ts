@@ -4,9 +4,9 @@
  * inside whichever commit crosses `wal_autocheckpoint` pages, which on the gateway's thread held
  * up every request in flight (the write benchmark's p99 doubled with larger checkpoints). Here a
  * thread with its own connection checkpoints every `intervalMs`, passively (never waiting for a
- * reader or a commit), and the gateway's connection keeps `wal_autocheckpoint` only as a bound
- * should the thread stop: the WAL then grows to that many pages and the gateway checkpoints
- * itself, as before.
+ * reader or a commit), and the connection that commits (the writer thread's, embedded-writer.ts)
+ * keeps `wal_autocheckpoint` only as a bound should this thread stop: the WAL then grows to that
+ * many pages and the writer checkpoints inside its commits.
  */
 import { Worker } from 'node:worker_threads';
 

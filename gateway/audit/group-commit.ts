@@ -103,10 +103,10 @@ export class GroupCommitWriter {
 
   /**
    * Starts the group at the end of this turn of the event loop, not at once: the requests whose
-   * last department answers arrive in the same turn join it. A synchronous writer (embedded
-   * SQLite) would otherwise commit every record alone, since nothing can queue while it writes;
-   * a commit's fixed cost was a third of a large record's (docs/performance.md). Then, while
-   * other requests are running, the commit delay.
+   * last department answers arrive in the same turn join it. A writer that answers at once (as
+   * the embedded log's did when it committed on this thread) would otherwise commit every record
+   * alone; a commit's fixed cost was a third of a large record's (docs/performance.md). Then,
+   * while other requests are running, the commit delay.
    */
   private async drainNextTurn(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));

@@ -19,7 +19,7 @@ export interface AuditOptions {
   commitDelayMs?: number;
   onFlush?: GroupCommitOptions['onFlush'];
   onFailure?: GroupCommitOptions['onFailure'];
-  /** The embedded log's checkpointer thread stopped (the log goes on; checkpoints move inline). */
+  /** The embedded log's checkpointer thread stopped (the log goes on; its writer checkpoints in its commits). */
   onCheckpointerError?: (error: Error) => void;
 }
 
