@@ -43,6 +43,12 @@ export interface Database<DB> {
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/**
+ * Every embedded connection's settings; per connection (but the journal mode), so also those of
+ * any other connection a process opens to the same file (the access log's writer thread).
+ */
+export const SQLITE_PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON'];
+
 export async function openDatabase<DB>(options: DatabaseOptions): Promise<Database<DB>> {
   const schema = options.name.replace(/-/g, '_');
   if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid database name "${options.name}"`);
@@ -78,9 +84,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
     dialect = 'sqlite';
     mkdirSync(options.dataDir, { recursive: true });
     const file = new SQLite(path.join(options.dataDir, `${schema}.sqlite`));
-    file.pragma('journal_mode = WAL');
-    file.pragma('synchronous = NORMAL');
-    file.pragma('foreign_keys = ON');
+    for (const pragma of SQLITE_PRAGMAS) file.pragma(pragma);
     db = new Kysely<DB>({
       dialect: new SqliteDialect({ database: withStatementCache(file) }),
       log,

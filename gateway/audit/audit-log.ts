@@ -4,7 +4,7 @@
  * its head, so replicas sharing PostgreSQL keep one chain.
  */
 import { sql } from 'kysely';
-import type { Database } from '../../lib/db.ts';
+import { SQLITE_PRAGMAS, type Database } from '../../lib/db.ts';
 import { migrate } from '../../subgraphs/runtime/migrate.ts';
 import type { AccessRecord, RecordToAppend } from './access-record.ts';
 import { auditMigrations, type AccessLogTable, type AuditTables } from './audit-tables.ts';
@@ -196,7 +196,7 @@ export class AuditLog {
     if (!sqlite.open) throw new Error('the access log is closed');
     this.writer ??= new EmbeddedWriter({
       file: sqlite.name,
-      checkpointPages: EMBEDDED_CHECKPOINT_PAGES,
+      pragmas: [...SQLITE_PRAGMAS, `wal_autocheckpoint = ${EMBEDDED_CHECKPOINT_PAGES}`],
     });
     for (let attempt = 0; attempt < HEAD_RACE_ATTEMPTS; attempt++) {
       const head = (this.knownHead ??= await this.readHead());

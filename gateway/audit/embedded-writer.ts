@@ -38,8 +38,11 @@ export interface StoredGroup {
 export interface EmbeddedWriterOptions {
   /** The SQLite database file. */
   file: string;
-  /** The WAL's bound for the thread's own commits (EMBEDDED_CHECKPOINT_PAGES). */
-  checkpointPages: number;
+  /**
+   * The thread's connection's settings, run in order: the gateway's own (SQLITE_PRAGMAS) and the
+   * WAL's bound for its commits (EMBEDDED_CHECKPOINT_PAGES).
+   */
+  pragmas: string[];
 }
 
 /** The group was not stored: another writer had moved the head here. */

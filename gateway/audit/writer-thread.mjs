@@ -7,14 +7,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 
-/** @type {{ file: string, checkpointPages: number }} */
-const { file, checkpointPages } = workerData;
+/** @type {{ file: string, pragmas: string[] }} */
+const { file, pragmas } = workerData;
 const db = new SQLite(file, { fileMustExist: true });
-// Per connection, so the same as the gateway's own (lib/db.ts) and the bound on the WAL
-// (EMBEDDED_CHECKPOINT_PAGES): commits are made here now, so SQLite's inline checkpoint would be.
-db.pragma('synchronous = NORMAL');
-db.pragma('foreign_keys = ON');
-db.pragma(`wal_autocheckpoint = ${checkpointPages}`);
+// Per connection: the gateway's own settings (lib/db.ts) and the WAL's bound, since the commits,
+// and so SQLite's inline checkpoints, are made here.
+for (const pragma of pragmas) db.pragma(pragma);
 
 const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
 const log = db.prepare(
