@@ -85,6 +85,10 @@ export function groupSubjects(
   return [...groups.values()];
 }
 
+/** Subject → fields shown, as the groups of subjects shown the same fields (`groupSubjects`). */
+export const touchedGroupsOf = (entries: Iterable<readonly [string, string[]]>): TouchedGroup[] =>
+  groupSubjects(entries).map(({ values, subjects }) => ({ fields: values, subjects }));
+
 export class AccessReport {
   private readonly touched = new Map<string, Set<string>>();
   private readonly categories = new Map<string, Set<string>>();
@@ -159,10 +163,7 @@ export class AccessReport {
 
   /** The subjects shown the same fields, once per field list (the stored access record's form). */
   touchedGroups(): TouchedGroup[] {
-    return groupSubjects(sorted(this.touched)).map(({ values, subjects }) => ({
-      fields: values,
-      subjects,
-    }));
+    return touchedGroupsOf(sorted(this.touched));
   }
 
   /** The report as the access record keeps it (gateway/audit/stored-record.ts). */

@@ -9,7 +9,7 @@ import { migrate } from '../../subgraphs/runtime/migrate.ts';
 import type { AccessRecord, RecordToAppend } from './access-record.ts';
 import { auditMigrations, type AccessLogTable, type AuditTables } from './audit-tables.ts';
 import { GENESIS_HASH, chainHash } from './hash-chain.ts';
-import { EmbeddedWriter } from './embedded-writer.ts';
+import { EmbeddedWriter, type ChainHead } from './embedded-writer.ts';
 import { decodeRecord, encodeRecord } from './stored-record.ts';
 
 export type { AuditTables } from './audit-tables.ts';
@@ -55,6 +55,20 @@ export interface StoredRecord {
   hash: string;
 }
 
+/** The rows a group adds to the log, chained from a head, and the head they end at. */
+interface ChainedGroup {
+  rows: AccessLogTable[];
+  subjects: AuditTables['access_subjects'][];
+  head: ChainHead;
+}
+
+/**
+ * Stores a group if the log's head is still `from`: 'stored'; otherwise nothing, and the head
+ * found there, or 'moved' when the store cannot tell it.
+ */
+type GroupStore = (from: ChainHead, group: ChainedGroup) => Promise<'stored' | 'moved' | ChainHead>;
+type StoreOutcome = Awaited<ReturnType<GroupStore>>;
+
 export type VerifyResult =
   { ok: true; checked: number } | { ok: false; checked: number; brokenAt: number; reason: string };
 
@@ -87,7 +101,7 @@ export class AuditLog {
   }
 
   /** The rows a group adds after `head`: both write paths store exactly these. */
-  private chain(head: { seq: number; hash: string }, records: readonly RecordToAppend[]) {
+  private chain(head: ChainHead, records: readonly RecordToAppend[]): ChainedGroup {
     let seq = Number(head.seq);
     let hash = head.hash;
     const rows: AccessLogTable[] = [];
@@ -127,49 +141,61 @@ export class AuditLog {
   /** Appends records in one transaction, extending the chain; returns their sequence numbers. */
   async append(records: readonly RecordToAppend[]): Promise<number[]> {
     if (records.length === 0) return [];
-    if (this.database.sqlite) return this.appendEmbedded(this.database.sqlite, records);
-    return this.appendShared(records);
-  }
-
-  /** The chain head as this process last wrote or read it (another writer may have moved it). */
-  private knownHead: { seq: number; hash: string } | undefined;
-
-  /**
-   * The PostgreSQL append: one statement per group, committed on its own, that moves the chain
-   * head only if it is still where this process last saw it, and inserts the group's rows only if
-   * it did. A replica that moved the head in between makes the statement change nothing: read
-   * the head again and chain again. (It was four round trips, `BEGIN`, the head `FOR UPDATE`, the
-   * inserts and `COMMIT`; docs/performance.md.) The rows travel as two JSON parameters: a VALUES
-   * list of hundreds of parameters costs more to build and to parse than the inserts themselves.
-   */
-  private async appendShared(records: readonly RecordToAppend[]): Promise<number[]> {
-    const pool = this.database.postgres;
-    if (!pool) throw new Error('the shared access log needs its PostgreSQL pool');
+    const sqlite = this.database.sqlite;
+    const store = sqlite ? this.embeddedStore(sqlite) : this.sharedStore();
     for (let attempt = 0; attempt < HEAD_RACE_ATTEMPTS; attempt++) {
       const head = (this.knownHead ??= await this.readHead());
       const group = this.chain(head, records);
+      let outcome: StoreOutcome;
+      try {
+        outcome = await store(head, group);
+      } catch (error) {
+        // Committed or not is unknown (a connection or the thread lost mid-way): read the head
+        // again next time.
+        this.knownHead = undefined;
+        throw error;
+      }
+      if (outcome === 'stored') {
+        this.knownHead = group.head;
+        return group.rows.map((r) => r.seq);
+      }
+      // Another writer (a replica, another process on the file) moved the head: chain again.
+      this.knownHead = outcome === 'moved' ? undefined : outcome;
+    }
+    throw new Error('the access log head kept moving: too many writers racing for it');
+  }
+
+  /** The chain head as this process last wrote or read it (another writer may have moved it). */
+  private knownHead: ChainHead | undefined;
+
+  /**
+   * The PostgreSQL store: one statement per group, committed on its own, that moves the chain
+   * head only if it is still where this process last saw it, and inserts the group's rows only if
+   * it did. (It was four round trips, `BEGIN`, the head `FOR UPDATE`, the inserts and `COMMIT`;
+   * docs/performance.md.) The rows travel as two JSON parameters: a VALUES list of hundreds of
+   * parameters costs more to build and to parse than the inserts themselves.
+   */
+  private sharedStore(): GroupStore {
+    const pool = this.database.postgres;
+    if (!pool) throw new Error('the shared access log needs its PostgreSQL pool');
+    return async (from, group) => {
       const { rows } = await pool.query<{ moved: number }>({
         name: 'access_log_append',
         text: APPEND_SHARED,
         values: [
           group.head.seq,
           group.head.hash,
-          head.seq,
-          head.hash,
+          from.seq,
+          from.hash,
           JSON.stringify(group.rows),
           JSON.stringify(group.subjects),
         ],
       });
-      if (Number(rows[0]?.moved) === 1) {
-        this.knownHead = group.head;
-        return group.rows.map((r) => r.seq);
-      }
-      this.knownHead = undefined;
-    }
-    throw new Error('the access log head kept moving: too many replicas racing for it');
+      return Number(rows[0]?.moved) === 1 ? 'stored' : 'moved';
+    };
   }
 
-  private async readHead(): Promise<{ seq: number; hash: string }> {
+  private async readHead(): Promise<ChainHead> {
     const head = await this.db
       .selectFrom('audit_head')
       .select(['seq', 'hash'])
@@ -182,47 +208,22 @@ export class AuditLog {
   private writer: EmbeddedWriter | undefined;
 
   /**
-   * The embedded log's append: the group chained here from the head this process last wrote or
-   * read, stored by the writer thread (embedded-writer.ts) only if the head is still there.
-   * Another process on the same file may have appended in between: then chain again from the
-   * head it left, as on PostgreSQL. The group commit sends one group at a time, so the head known
-   * here is the one the last group ended at.
+   * The embedded store: the writer thread (embedded-writer.ts) stores the group only if the head
+   * is still the one it was chained from, and otherwise answers with the head it found.
    */
-  private async appendEmbedded(
-    sqlite: NonNullable<Database<AuditTables>['sqlite']>,
-    records: readonly RecordToAppend[],
-  ): Promise<number[]> {
+  private embeddedStore(sqlite: NonNullable<Database<AuditTables>['sqlite']>): GroupStore {
     // The thread has a connection of its own: a log whose database was closed takes no more.
     if (!sqlite.open) throw new Error('the access log is closed');
-    this.writer ??= new EmbeddedWriter({
+    const writer = (this.writer ??= new EmbeddedWriter({
       file: sqlite.name,
       pragmas: [...SQLITE_PRAGMAS, `wal_autocheckpoint = ${EMBEDDED_CHECKPOINT_PAGES}`],
-    });
-    for (let attempt = 0; attempt < HEAD_RACE_ATTEMPTS; attempt++) {
-      const head = (this.knownHead ??= await this.readHead());
-      const group = this.chain(head, records);
+    }));
+    return async (from, group) => {
       const subjects: (number | string)[] = [];
       for (const row of group.subjects) subjects.push(row.seq, row.subject, row.categories);
-      let result: Awaited<ReturnType<EmbeddedWriter['store']>>;
-      try {
-        result = await this.writer.store({
-          from: head,
-          to: group.head,
-          rows: group.rows,
-          subjects,
-        });
-      } catch (error) {
-        // Committed or not is unknown (the thread died mid-way): read the head again next time.
-        this.knownHead = undefined;
-        throw error;
-      }
-      if (!result) {
-        this.knownHead = group.head;
-        return group.rows.map((r) => r.seq);
-      }
-      this.knownHead = { seq: Number(result.moved.seq), hash: result.moved.hash };
-    }
-    throw new Error('the access log head kept moving: too many writers racing for it');
+      const result = await writer.store({ from, to: group.head, rows: group.rows, subjects });
+      return result ? { seq: Number(result.moved.seq), hash: result.moved.hash } : 'stored';
+    };
   }
 
   /** Stops the embedded log's writer thread; call after the last append (the group commit's flush). */

@@ -12,6 +12,7 @@
  * withheld, as when any write of the log fails.
  */
 import { Worker } from 'node:worker_threads';
+import type { AccessLogTable } from './audit-tables.ts';
 
 export interface ChainHead {
   seq: number;
@@ -22,15 +23,7 @@ export interface StoredGroup {
   /** The head the rows were chained from: stored only if the log's head is still there. */
   from: ChainHead;
   to: ChainHead;
-  rows: {
-    seq: number;
-    at: string;
-    dept: string | null;
-    review: number;
-    record: string;
-    prev_hash: string;
-    hash: string;
-  }[];
+  rows: AccessLogTable[];
   /** The subject index's rows, flat: seq, subject, categories, seq, subject, … */
   subjects: (number | string)[];
 }

@@ -8,10 +8,8 @@
  * The stored text is what the hash chain covers, so the format is part of the log: records
  * written subject by subject (before this format) still read back.
  */
-import { groupSubjects, type TouchedGroup } from '../../schema/access-report.ts';
+import { touchedGroupsOf, type TouchedGroup } from '../../schema/access-report.ts';
 import type { AccessRecord, GroupedAccessRecord, RecordToAppend } from './access-record.ts';
-
-type StoredForm = GroupedAccessRecord;
 
 /** The record's stored text and its subject groups (the subject index is written from them). */
 export function encodeRecord(record: RecordToAppend): { text: string; groups: TouchedGroup[] } {
@@ -22,20 +20,19 @@ export function encodeRecord(record: RecordToAppend): { text: string; groups: To
   } else {
     const { subjects, ...others } = record;
     rest = others;
-    groups = groupSubjects(Object.entries(subjects)).map(({ values, subjects }) => ({
-      fields: values,
-      subjects,
-    }));
+    groups = touchedGroupsOf(Object.entries(subjects));
   }
   // AccessRecord's key order without `subjects`, then `touched`: whichever form was handed in,
   // the same text (the hash chain covers it).
-  const stored: StoredForm = { ...rest, touched: groups };
+  const stored: GroupedAccessRecord = { ...rest, touched: groups };
   return { text: JSON.stringify(stored), groups };
 }
 
 /** Reads a stored record back into the AccessRecord shape (either format). */
 export function decodeRecord(text: string): AccessRecord {
-  const stored = JSON.parse(text) as Partial<StoredForm> & { subjects?: AccessRecord['subjects'] };
+  const stored = JSON.parse(text) as Partial<GroupedAccessRecord> & {
+    subjects?: AccessRecord['subjects'];
+  };
   if (stored.subjects || !Array.isArray(stored.touched)) {
     return { ...(stored as AccessRecord), subjects: stored.subjects ?? {} };
   }
