@@ -11,15 +11,17 @@ import { auditMigrations, type AccessLogTable, type AuditTables } from './audit-
 import { GENESIS_HASH, chainHash } from './hash-chain.ts';
 import { EmbeddedWriter, type ChainHead } from './embedded-writer.ts';
 import { decodeRecord, encodeRecord } from './stored-record.ts';
+import { embeddedRow, postgresRows, subjectEntry, type SubjectEntry } from './subject-index.ts';
 
 export type { AuditTables } from './audit-tables.ts';
 
 /**
  * The most pages (4 KiB each: 40 MiB) the embedded log's write-ahead log holds before the
  * writer thread's connection (embedded-writer.ts) checkpoints it in a commit; SQLite's default is
- * 1,000. The checkpointer thread (checkpointer.ts) normally keeps the WAL below this (under a
- * stream of batch reviews it reaches it at times); it is the bound if that thread stops. At the default, a checkpoint ran inside every tenth batch review's commit (each dirties
- * a hundred random pages of the subject index) and wrote again pages the next ones dirtied anew.
+ * 1,000. The checkpointer thread (checkpointer.ts) keeps the WAL below this; it is the bound if
+ * that thread stops. At the default, a checkpoint ran inside every tenth batch review's commit
+ * (each then dirtied a hundred random pages of the subject index, before it became an FTS5
+ * table) and wrote again pages the next ones dirtied anew.
  */
 export const EMBEDDED_CHECKPOINT_PAGES = 10_000;
 
@@ -58,7 +60,8 @@ export interface StoredRecord {
 /** The rows a group adds to the log, chained from a head, and the head they end at. */
 interface ChainedGroup {
   rows: AccessLogTable[];
-  subjects: AuditTables['access_subjects'][];
+  /** Per record, for the subject index (subject-index.ts). */
+  subjects: SubjectEntry[];
   head: ChainHead;
 }
 
@@ -71,14 +74,6 @@ type StoreOutcome = Awaited<ReturnType<GroupStore>>;
 
 export type VerifyResult =
   { ok: true; checked: number } | { ok: false; checked: number; brokenAt: number; reason: string };
-
-/** A subject's categories as stored in the subject index: sorted, distinct, JSON. */
-function categoryList(fromFields: (string | undefined)[], direct: string[] = []): string {
-  const all = new Set<string>();
-  for (const c of fromFields) if (c) all.add(c);
-  for (const c of direct) all.add(c);
-  return JSON.stringify([...all].sort());
-}
 
 export class AuditLog {
   constructor(
@@ -105,7 +100,7 @@ export class AuditLog {
     let seq = Number(head.seq);
     let hash = head.hash;
     const rows: AccessLogTable[] = [];
-    const subjects: AuditTables['access_subjects'][] = [];
+    const subjects: SubjectEntry[] = [];
     for (const record of records) {
       seq += 1;
       const { text, groups } = encodeRecord(record);
@@ -119,20 +114,7 @@ export class AuditLog {
         prev_hash: hash,
         hash: next,
       });
-      // One row per subject for the citizen view; categories worked out once per field list.
-      const direct = new Map(Object.entries(record.categories));
-      for (const group of groups) {
-        const fromFields = group.fields.map(this.categoryOf);
-        const shared = categoryList(fromFields);
-        for (const subject of group.subjects) {
-          const own = direct.get(subject);
-          subjects.push({ seq, subject, categories: own ? categoryList(fromFields, own) : shared });
-          direct.delete(subject);
-        }
-      }
-      for (const [subject, categories] of direct) {
-        subjects.push({ seq, subject, categories: categoryList([], categories) });
-      }
+      subjects.push(subjectEntry(seq, groups, record.categories, this.categoryOf));
       hash = next;
     }
     return { rows, subjects, head: { seq, hash } };
@@ -188,7 +170,7 @@ export class AuditLog {
           from.seq,
           from.hash,
           JSON.stringify(group.rows),
-          JSON.stringify(group.subjects),
+          JSON.stringify(postgresRows(group.subjects)),
         ],
       });
       return Number(rows[0]?.moved) === 1 ? 'stored' : 'moved';
@@ -219,8 +201,9 @@ export class AuditLog {
       pragmas: [...SQLITE_PRAGMAS, `wal_autocheckpoint = ${EMBEDDED_CHECKPOINT_PAGES}`],
     }));
     return async (from, group) => {
-      const subjects: (number | string)[] = [];
-      for (const row of group.subjects) subjects.push(row.seq, row.subject, row.categories);
+      // Flat [seq, subjects, categories, ...]: three values per record to copy to the thread (none
+      // for a record that touched no one, a rejected request's).
+      const subjects = group.subjects.flatMap((e) => (e.subjects.length ? embeddedRow(e) : []));
       const result = await writer.store({ from, to: group.head, rows: group.rows, subjects });
       return result ? { seq: Number(result.moved.seq), hash: result.moved.hash } : 'stored';
     };

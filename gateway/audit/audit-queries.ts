@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { badUserInput } from '../../schema/errors.ts';
 import type { AccessRecord } from './access-record.ts';
 import { decodeRecord } from './stored-record.ts';
+import { categoriesOf, namingSubject, seqsNaming, termOf } from './subject-index.ts';
 import type { AuditLog } from './audit-log.ts';
 
 export interface Page<T> {
@@ -102,11 +103,14 @@ export class AuditQueries {
   ): Promise<Page<CitizenAccess>> {
     const limit = pageSize(first);
     const cursor = decodeCursor(before);
+    const subject = `person:${identityNumber}`;
+    if (this.log.database.dialect === 'sqlite')
+      return this.forSubjectEmbedded(subject, limit, cursor);
     let query = this.db
       .selectFrom('access_subjects as s')
       .innerJoin('access_log as l', 'l.seq', 's.seq')
       .select(['l.seq', 'l.record', 'l.hash', 's.categories'])
-      .where('s.subject', '=', `person:${identityNumber}`);
+      .where('s.subject', '=', subject);
     if (cursor !== null) query = query.where('s.seq', '<', cursor);
     const rows = await query
       .orderBy('s.seq', 'desc')
@@ -115,6 +119,29 @@ export class AuditQueries {
     return pageOf(rows, limit, (row) => ({
       record: AuditQueries.stored(row),
       categories: JSON.parse(row.categories) as string[],
+    }));
+  }
+
+  /** `forPerson` on the embedded log's FTS5 subject index (subject-index.ts). */
+  private async forSubjectEmbedded(
+    subject: string,
+    limit: number,
+    cursor: number | null,
+  ): Promise<Page<CitizenAccess>> {
+    const { rows } = await sql<{
+      seq: number;
+      record: string;
+      hash: string;
+      subjects: string;
+      categories: string;
+    }>`SELECT l.seq, l.record, l.hash, access_subject_index.subjects, access_subject_index.categories
+      FROM access_subject_index JOIN access_log AS l ON l.seq = access_subject_index.rowid
+      WHERE ${namingSubject(subject)} ${cursor === null ? sql`` : sql`AND access_subject_index.rowid < ${cursor}`}
+      ORDER BY access_subject_index.rowid DESC LIMIT ${limit + 1}`.execute(this.db);
+    const term = termOf(subject);
+    return pageOf(rows, limit, (row) => ({
+      record: AuditQueries.stored(row),
+      categories: categoriesOf(row.subjects, row.categories, term) ?? [],
     }));
   }
 
@@ -130,9 +157,12 @@ export class AuditQueries {
     let query = this.db.selectFrom('access_log as l').select(['l.seq', 'l.record', 'l.hash']);
     if (filter.subject) {
       const key = subjectKeyOf(filter.subject);
-      query = query.where('l.seq', 'in', (eb) =>
-        eb.selectFrom('access_subjects').select('seq').where('subject', '=', key),
-      );
+      query =
+        this.log.database.dialect === 'sqlite'
+          ? query.where('l.seq', 'in', seqsNaming(key))
+          : query.where('l.seq', 'in', (eb) =>
+              eb.selectFrom('access_subjects').select('seq').where('subject', '=', key),
+            );
     }
     if (filter.department) query = query.where('l.dept', '=', filter.department);
     if (from) query = query.where('l.at', '>=', from);

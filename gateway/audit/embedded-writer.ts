@@ -24,7 +24,7 @@ export interface StoredGroup {
   from: ChainHead;
   to: ChainHead;
   rows: AccessLogTable[];
-  /** The subject index's rows, flat: seq, subject, categories, seq, subject, … */
+  /** The subject index's rows (subject-index.ts `embeddedRow`), flat: seq, subjects, categories, seq, … */
   subjects: (number | string)[];
 }
 

@@ -18,8 +18,9 @@ const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
 const log = db.prepare(
   'INSERT INTO access_log (seq, at, dept, review, record, prev_hash, hash) VALUES (@seq, @at, @dept, @review, @record, @prev_hash, @hash)',
 );
+// One row per record: its subjects' terms and their categories (subject-index.ts).
 const subject = db.prepare(
-  'INSERT INTO access_subjects (seq, subject, categories) VALUES (?, ?, ?)',
+  'INSERT INTO access_subject_index (rowid, subjects, categories) VALUES (?, ?, ?)',
 );
 const update = db.prepare('UPDATE audit_head SET seq = @seq, hash = @hash WHERE id = 1');
 
@@ -32,7 +33,7 @@ const appendGroup = db.transaction((group) => {
   const current = head.get();
   if (current.seq !== group.from.seq || current.hash !== group.from.hash) return current;
   for (const row of group.rows) log.run(row);
-  // Flat [seq, subject, categories, ...]: a batch review's hundred rows cost one array to copy.
+  // Flat [seq, subjects, categories, ...]: three values per record to copy.
   const s = group.subjects;
   for (let i = 0; i < s.length; i += 3) subject.run(s[i], s[i + 1], s[i + 2]);
   update.run(group.to);

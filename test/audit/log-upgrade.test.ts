@@ -1,11 +1,13 @@
 /**
- * A log written before the grouped record format and the review-queue index: opening it with
- * this version migrates it, and its old records still verify, read back and chain on.
+ * A log written before the grouped record format, the review-queue index and the embedded FTS5
+ * subject index: opening it with this version migrates it, and its old records still verify, read
+ * back, are found by subject with their categories, and chain on.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AccessRecord } from '../../gateway/audit/access-record.ts';
 import { AuditLog, type AuditTables } from '../../gateway/audit/audit-log.ts';
@@ -18,6 +20,7 @@ import { accessRecord } from '../helpers/access-record.ts';
 import { postgresUrl } from '../helpers/services.ts';
 
 const PERSON = '440103195409062434';
+const HOUSEHOLD = '440103100000001';
 
 const record = (requestId: string, review: boolean, fields: string[]): AccessRecord =>
   accessRecord({
@@ -65,7 +68,14 @@ function upgradeSuite(databaseUrl: string | undefined) {
         .execute();
       await database.db
         .insertInto('access_subjects')
-        .values({ seq, subject: `person:${PERSON}`, categories: '["identity"]' })
+        .values([
+          {
+            seq,
+            subject: `person:${PERSON}`,
+            categories: `["identity"${seq === 1 ? ',"medical"' : ''}]`,
+          },
+          { seq, subject: `household:${HOUSEHOLD}`, categories: '["assistance"]' },
+        ])
         .execute();
       hash = next;
     }
@@ -81,6 +91,19 @@ function upgradeSuite(databaseUrl: string | undefined) {
     expect(seen.items.at(-1)!.record.subjects).toEqual({
       [`person:${PERSON}`]: ['Person.id', 'Person.name'],
     });
+    // The subject index moved with its categories (on SQLite into its FTS5 table, subject-index.ts).
+    expect(seen.items.map((i) => i.categories)).toEqual([
+      ['identity'],
+      ['identity'],
+      ['identity', 'medical'],
+    ]);
+    const household = await queries.search({ subject: HOUSEHOLD });
+    expect(household.items.map((r) => r.requestId)).toEqual(['old-2', 'old-1']);
+    if (!databaseUrl) {
+      const tables = await sql<{ name: string }>`SELECT name FROM sqlite_master
+        WHERE name IN ('access_subjects', 'access_subject_index')`.execute(database.db);
+      expect(tables.rows.map((t) => t.name)).toEqual(['access_subject_index']);
+    }
     const queue = await queries.emergencies(false);
     expect(queue.items.map((r) => r.requestId)).toEqual(['new-1', 'old-1']);
     await database.close();
