@@ -3,12 +3,13 @@
  * [--prefill N]`: what appending access records costs the gateway's CPU, per record, for the three
  * workloads' record shapes and group sizes 1, 4 and 16, on a new access log (embedded SQLite under
  * a temporary directory, or a PostgreSQL schema that is dropped after; there the server's
- * processes' CPU too). `--prefill` appends that many records of the shape first, unmeasured: each
- * subject row lands on a random page of the subject index, so what a record costs depends on how
- * large the index already is (a benchmark run's log reaches a million subject rows). Wall time is
+ * processes' CPU too). `--prefill` appends that many records of the shape first, unmeasured: on
+ * PostgreSQL each subject row lands on a random page of the subject index, so what a record costs
+ * depends on how large the index already is (a benchmark run's log reaches a million subject
+ * rows); embedded SQLite's FTS5 index should not grow so (subject-index.ts). Wall time is
  * printed as well: on SQLite it includes the commits' writes. Bounded: a fixed number of records
- * per case. The CPU is the whole process's (V8's compiler and collector threads included), so
- * short runs overstate it.
+ * per case. The CPU is the whole process's (V8's compiler and collector threads, and the embedded
+ * log's writer thread, included), so short runs overstate it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
