@@ -108,7 +108,7 @@ export const auditMigrations: Record<string, Migration> = {
       // Kysely runs SQLite's migrations outside a transaction: this one is its own, and tolerates
       // a crash between its commit and the migration's record (the table exists, the rows moved).
       await db.transaction().execute(async (trx) => {
-        await sql.raw(EMBEDDED_INDEX_DDL.replace('TABLE', 'TABLE IF NOT EXISTS')).execute(trx);
+        await sql.raw(EMBEDDED_INDEX_DDL).execute(trx);
         const old = await sql`SELECT 1 FROM sqlite_master WHERE name = 'access_subjects'`.execute(
           trx,
         );

@@ -24,7 +24,7 @@ export interface StoredGroup {
   from: ChainHead;
   to: ChainHead;
   rows: AccessLogTable[];
-  /** The subject index's rows (subject-index.ts `embeddedRow`), flat: seq, subjects, categories, seq, … */
+  /** The subject index's rows (subject-index.ts `embeddedRow`), flat: seq, terms, categories, … */
   subjects: (number | string)[];
 }
 

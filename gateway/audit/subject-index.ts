@@ -75,15 +75,16 @@ export function postgresRows(
 /**
  * The embedded index. `detail=none`: only which records hold a term (no positions); `columnsize=0`:
  * no per-record sizes (nothing ranks). The ascii tokenizer keeps `:` and `_` inside terms, and
- * `termOf` leaves nothing else but letters and digits, so each subject is exactly one term.
+ * `termOf` leaves only those, letters and digits, so each subject is exactly one term. `IF NOT
+ * EXISTS`: the migration that creates it may run again after a crash (audit-tables.ts).
  */
-export const EMBEDDED_INDEX_DDL = `CREATE VIRTUAL TABLE access_subject_index USING fts5(
+export const EMBEDDED_INDEX_DDL = `CREATE VIRTUAL TABLE IF NOT EXISTS access_subject_index USING fts5(
   subjects, categories UNINDEXED, detail = none, columnsize = 0, tokenize = "ascii tokenchars ':_'")`;
 
 /**
  * A subject key as one term of the embedded index: every character other than an ASCII letter,
  * digit or `:` becomes `_` and six hex digits of its code point, so distinct keys stay distinct.
- * (The tokenizer folds ASCII case; queries compare the stored term exactly, see `TERM_MATCHES`.)
+ * (The tokenizer folds ASCII case; queries compare the stored term exactly, see `namingSubject`.)
  */
 export function termOf(subject: string): string {
   return subject.replace(
