@@ -34,10 +34,17 @@ async function call(
   } catch {
     fail(`cannot reach the gateway at ${url}: start it with \`npm start\` first`);
   }
-  const body = (await response.json()) as {
+  const body = (await response.json().catch(() => null)) as {
     data?: any;
     errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[];
-  };
+  } | null;
+  // Anything but a GraphQL answer (a wrong path's 404, another server) would otherwise read as
+  // empty data all the way down, and the last step as a broken log.
+  if (body === null || typeof body !== 'object' || !('data' in body || 'errors' in body)) {
+    fail(
+      `${url} did not answer as the gateway's GraphQL endpoint (HTTP ${response.status}): is it the URL of /graphql?`,
+    );
+  }
   for (const e of body.errors ?? [])
     console.log(
       `    ! ${e.extensions?.code} at ${(e.path ?? []).join('.') || '(request)'}: ${e.message}`,
@@ -181,8 +188,12 @@ const auditor = {
 };
 const integrity = (await call(auditor, `{ accessLogIntegrity { intact checked brokenAt reason } }`))
   ?.accessLogIntegrity;
-console.log(
-  integrity?.intact
-    ? `   intact: ${integrity.checked} records, hash chain verified`
-    : `   BROKEN at record ${integrity?.brokenAt}: ${integrity?.reason}`,
-);
+if (!integrity) {
+  console.log('   the log could not be checked (the error above)');
+  process.exitCode = 1;
+} else if (integrity.intact) {
+  console.log(`   intact: ${integrity.checked} records, hash chain verified`);
+} else {
+  console.log(`   BROKEN at record ${integrity.brokenAt}: ${integrity.reason}`);
+  process.exitCode = 1;
+}
