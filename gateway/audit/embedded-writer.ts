@@ -1,9 +1,9 @@
 /**
  * Stores the embedded access log's groups from a worker thread (writer-thread.mjs). A group's
- * transaction (the log rows, about a hundred subject-index rows for a batch review, each on a
- * random page, and the commit that writes those pages to the WAL) took 1.3 ms of the gateway's
- * thread per batch review, time in which it served no one; the gateway is single-threaded and
- * was the bound, while the machine's second core had room (docs/performance.md). The gateway
+ * transaction (the log rows, the subject index's, and the commit that writes their pages to the
+ * WAL) took 1.3 ms of the gateway's thread per batch review when the index was a hundred B-tree
+ * rows per record, time in which it served no one; the gateway is single-threaded and was the
+ * bound, while the machine's second core had room (docs/performance.md). The gateway
  * still builds and chains the records; the thread stores a group only on the head it was chained
  * from. A response still leaves only after its record is committed.
  *

@@ -40,18 +40,28 @@ describe('the embedded access log writer thread', () => {
     return { database, log: await AuditLog.open(database, () => 'identity') };
   };
 
-  it('stores each group before the append resolves, readable from the gateway connection', async () => {
-    const { database, log } = await open('writer_read_platform');
+  /** Runs a test on a log of its own, then stops its writer thread and closes it, whatever happened. */
+  const withLog = async (
+    name: string,
+    test: (opened: Awaited<ReturnType<typeof open>>) => Promise<void>,
+  ) => {
+    const opened = await open(name);
     try {
+      await test(opened);
+    } finally {
+      await opened.log.close();
+      await opened.database.close();
+    }
+  };
+
+  it('stores each group before the append resolves, readable from the gateway connection', async () => {
+    await withLog('writer_read_platform', async ({ database, log }) => {
       expect(await log.append([record('a', 1), record('a', 2)])).toEqual([1, 2]);
       expect(await log.count()).toBe(2);
       expect(await subjectRows(database)).toBe(4);
       expect(await log.append([record('a', 3)])).toEqual([3]);
       expect(await log.verify()).toEqual({ ok: true, checked: 3 });
-    } finally {
-      await log.close();
-      await database.close();
-    }
+    });
   });
 
   it('keeps one chain with every record when two writers share the file', async () => {
@@ -76,12 +86,11 @@ describe('the embedded access log writer thread', () => {
   });
 
   it('stores nothing of a group SQLite refuses, says why, and goes on after', async () => {
-    const { database, log } = await open('writer_refused_platform');
-    try {
+    await withLog('writer_refused_platform', async ({ database, log }) => {
       await log.append([record('a', 1)]);
       // The group's second record refused, after its first was inserted.
       database.sqlite!.exec(`CREATE TRIGGER refuse BEFORE INSERT ON access_log
-        WHEN instr(NEW.record, '"a-3"') > 0 BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+      WHEN instr(NEW.record, '"a-3"') > 0 BEGIN SELECT RAISE(ABORT, 'refused'); END`);
       const refused = log.append([record('a', 2), record('a', 3)]);
       await expect(refused).rejects.toMatchObject({
         name: 'EmbeddedWriteError',
@@ -92,15 +101,11 @@ describe('the embedded access log writer thread', () => {
       database.sqlite!.exec('DROP TRIGGER refuse');
       expect(await log.append([record('a', 4)])).toEqual([2]);
       expect(await log.verify()).toEqual({ ok: true, checked: 2 });
-    } finally {
-      await log.close();
-      await database.close();
-    }
+    });
   });
 
   it('fails the groups in flight when the thread dies, and starts another for the next', async () => {
-    const { database, log } = await open('writer_dies_platform');
-    try {
+    await withLog('writer_dies_platform', async ({ log }) => {
       await log.append([record('a', 1)]);
       const thread = (log as unknown as { writer: { worker: { terminate(): Promise<number> } } })
         .writer.worker;
@@ -113,10 +118,7 @@ describe('the embedded access log writer thread', () => {
       const count = await log.count();
       expect(count).toBe(2);
       expect(await log.verify()).toEqual({ ok: true, checked: count });
-    } finally {
-      await log.close();
-      await database.close();
-    }
+    });
   });
 
   it('lets a script that appends once finish: held open while its group is out, not after', () => {
