@@ -6,7 +6,7 @@
 import { CATALOGUE } from '../schema/catalogue.ts';
 import { isIdentityNumber } from '../schema/identity-number.ts';
 import { openDatabase } from '../lib/db.ts';
-import { issueConsentToken, MAX_CONSENT_TTL_SECONDS } from '../lib/identity/dev-tokens.ts';
+import { issueConsentToken, maxConsentSeconds } from '../lib/identity/dev-tokens.ts';
 import type { HouseholdDB } from '../subgraphs/household/tables.ts';
 import { config, developmentOnly, durationSeconds, fail, parse } from './cli.ts';
 
@@ -36,8 +36,13 @@ for (const c of values.category ?? []) {
   if (!purpose.categories.includes(c))
     fail(`the purpose "${values.purpose}" does not use the category "${c}"`);
 }
-const ttl = values.ttl ? durationSeconds(values.ttl) : 30 * 86400;
-if (ttl > MAX_CONSENT_TTL_SECONDS) fail('a consent lasts at most 365 days');
+const longest = maxConsentSeconds(values.purpose!);
+if (longest === 0) fail(`the purpose "${values.purpose}" is used without consent`);
+const ttl = values.ttl ? durationSeconds(values.ttl) : Math.min(30 * 86400, longest);
+if (ttl > longest)
+  fail(
+    `a consent for "${values.purpose}" lasts at most ${longest / 86400} days (the catalogue's maxConsentDays)`,
+  );
 
 let subjects = values.subject ?? [];
 if (subjects.some((s) => !isIdentityNumber(s))) fail('a --subject is not a valid identity number');

@@ -9,7 +9,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { AccessContextSigner } from '../schema/access-context.ts';
+import type { AccessContext } from '../schema/access.ts';
+import { ACCESS_CONTEXT_ISSUER, AccessContextSigner } from '../schema/access-context.ts';
 import { HttpCallError, JsonPostClient } from '../lib/http-client.ts';
 import type { SigningKey } from '../lib/identity/key-sources.ts';
 import type { GatewayContext } from './context.ts';
@@ -59,6 +60,26 @@ function classify(error: unknown, response?: { ok: boolean; status: number }): S
   if (error instanceof TypeError && /fetch failed/.test(error.message))
     return new SubgraphCallFailure('unreachable');
   return new SubgraphCallFailure('bad_response');
+}
+
+/** The gateway's own identity for its checks (catalogue department `gateway`, kind `gateway`). */
+export const gatewayAccess = (requestId: string): AccessContext => ({
+  requestId,
+  caller: { sub: ACCESS_CONTEXT_ISSUER, dept: 'gateway', kind: 'gateway', roles: ['gateway'] },
+  grants: [],
+  rejected: [],
+  consentStatus: 'ok',
+});
+
+/** A gateway check a department could not answer (no personal data: names the department). */
+export class DepartmentLookupError extends Error {
+  constructor(
+    readonly subgraph: string,
+    readonly outcome: string,
+  ) {
+    super(`the ${subgraph} department could not answer the gateway's check (${outcome})`);
+    this.name = 'DepartmentLookupError';
+  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -189,6 +210,44 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
     }
     if (!isObject(response)) throw new SubgraphCallFailure('bad_response');
     return this.didReceiveResponse({ response, request, context: context as GatewayContext });
+  }
+
+  /**
+   * One of the gateway's own checks (registry membership, a purpose's scope): a query to a
+   * gateway-only field, signed with the gateway's own identity, behind the department's breaker.
+   * Throws when the department cannot answer, so the check's caller fails closed.
+   */
+  async lookup<T>(
+    requestId: string,
+    query: string,
+    variables: Record<string, unknown>,
+  ): Promise<T> {
+    if (!this.breaker.allow()) throw new DepartmentLookupError(this.name, 'circuit_open');
+    const access = gatewayAccess(requestId);
+    const body = JSON.stringify({
+      query,
+      variables,
+      extensions: { accessContext: this.signer.sign(access, this.name, query) },
+    });
+    let result;
+    try {
+      result = await this.client.post(body);
+    } catch (error) {
+      this.breaker.failed();
+      throw new DepartmentLookupError(this.name, classify(error).outcome);
+    }
+    let response: { data?: Record<string, unknown> | null; errors?: unknown[] } | undefined;
+    try {
+      response = JSON.parse(result.body) as typeof response;
+    } catch {
+      // Not JSON: counted with the malformed answers below.
+    }
+    if (result.status >= 500) this.breaker.failed();
+    else this.breaker.released();
+    if (result.status !== 200 || !isObject(response?.data) || response.errors?.length) {
+      throw new DepartmentLookupError(this.name, 'bad_response');
+    }
+    return response.data as T;
   }
 
   override didEncounterError(

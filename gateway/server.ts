@@ -20,6 +20,7 @@ import { createCallerAuthenticator } from './access/caller.ts';
 import { ConsentVerifier } from './access/consent.ts';
 import { createOperatorPlugin } from './access/operator-plugin.ts';
 import { createRequestAccess } from './access/request-access.ts';
+import { registryMembers, type DepartmentLookup } from './access/registry.ts';
 import type { AuditLog } from './audit/audit-log.ts';
 import type { GroupCommitWriter } from './audit/group-commit.ts';
 import { createGraphQLRoute, responseSummaryPlugin } from './graphql-route.ts';
@@ -79,23 +80,33 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.rateLimitNamespace ? { rateLimitNamespace: options.rateLimitNamespace } : {}),
   });
+  // One data source per department, shared by the query plans and the gateway's own checks, so
+  // that both see the same circuit breaker.
+  const departments = new Map<string, DepartmentDataSource>();
+  const department = (name: string) => {
+    let source = departments.get(name);
+    if (source) return source;
+    const url = options.subgraphUrls[name];
+    if (!url) throw new Error(`no URL configured for subgraph ${name}`);
+    source = new DepartmentDataSource({
+      name,
+      url,
+      timeoutMs: options.subgraphTimeoutMs,
+      signing: options.identity.signing,
+      signer,
+      ...hardening.departmentOptions(),
+    });
+    departments.set(name, source);
+    return source;
+  };
+  const lookup: DepartmentLookup = (subgraph, requestId, query, variables) =>
+    department(subgraph).lookup(requestId, query, variables);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name }) => {
-      if (name === PLATFORM_GRAPH) {
-        return createPlatformDataSource({ store: options.store, auditLog: options.auditLog });
-      }
-      const url = options.subgraphUrls[name];
-      if (!url) throw new Error(`no URL configured for subgraph ${name}`);
-      return new DepartmentDataSource({
-        name,
-        url,
-        timeoutMs: options.subgraphTimeoutMs,
-        signing: options.identity.signing,
-        signer,
-        ...hardening.departmentOptions(),
-      });
-    },
+    buildService: ({ name }) =>
+      name === PLATFORM_GRAPH
+        ? createPlatformDataSource({ store: options.store, auditLog: options.auditLog })
+        : department(name),
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -129,6 +140,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       keys: options.identity.consentKeys,
       issuer: options.identity.consentIssuer,
       store: options.store,
+      catalogue: CATALOGUE,
+      registry: registryMembers(lookup),
     }),
     policy,
     catalogue: CATALOGUE,

@@ -33,12 +33,36 @@ export interface PurposeEntry {
   review?: boolean;
   /** Statistics only: no person-level field, ever. */
   aggregateOnly?: boolean;
+  /**
+   * The longest a consent for this purpose may last (`exp` − `iat`, and `exp` − `nbf`), in days.
+   * Required where the purpose needs consent; a consent for a purpose without it is not usable.
+   */
+  maxConsentDays?: number;
+  /** The subjects the purpose reaches, where it is bounded (e.g. disaster relief: the damaged). */
+  subjectScope?: SubjectScope;
+}
+
+/**
+ * A purpose's subject scope: the households that `subgraph`'s gateway-only field `field`
+ * (arguments `households: [ID!]!, since: String!`, answering `[ID!]!`) says are in scope as of
+ * `withinDays` days ago, and their registered members. Everything else is out of the purpose's reach.
+ */
+export interface SubjectScope {
+  /** Says who is in scope, for error messages and docs. */
+  description: string;
+  subgraph: string;
+  field: string;
+  withinDays: number;
 }
 
 export interface DepartmentEntry {
   title: string;
-  /** Departments read person-level data; platform roles (analysts, auditors …) and citizens never do. */
-  kind: 'department' | 'platform' | 'citizen';
+  /**
+   * Departments read person-level data; platform roles (analysts, auditors …) and citizens never
+   * do. `gateway` is the gateway's own identity for its registry and scope checks: no caller's
+   * token may name it.
+   */
+  kind: 'department' | 'platform' | 'citizen' | 'gateway';
   purposes: string[];
   /** Platform functions (fields classified FUNCTION) the department may use. */
   functions: string[];
@@ -79,6 +103,9 @@ export class CatalogueError extends Error {
 }
 
 const CODE = /^[a-z][a-z0-9-]*$/;
+/** Ten years: a consent meant to last longer is a mistake in the catalogue. */
+const MAX_CONSENT_DAYS = 3650;
+const KINDS: readonly DepartmentEntry['kind'][] = ['department', 'platform', 'citizen', 'gateway'];
 const MASK_RULES: readonly MaskRule[] = ['name', 'address', 'identity-number'];
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -127,7 +154,32 @@ function checkPurposes(doc: Partial<Catalogue>, problems: string[]): void {
       problems.push(`${at}: consentRequired must be true or false`);
     if (typeof p.reasonRequired !== 'boolean')
       problems.push(`${at}: reasonRequired must be true or false`);
+    const days = p.maxConsentDays;
+    if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > MAX_CONSENT_DAYS)) {
+      problems.push(`${at}: maxConsentDays must be a whole number from 1 to ${MAX_CONSENT_DAYS}`);
+    } else if (p.consentRequired === true && days === undefined) {
+      problems.push(`${at}: a purpose that needs consent must set maxConsentDays`);
+    }
+    if (p.subjectScope !== undefined) checkScope(doc, p.subjectScope, at, problems);
   }
+}
+
+function checkScope(doc: Partial<Catalogue>, scope: unknown, at: string, problems: string[]) {
+  const s = (isObject(scope) ? scope : {}) as Partial<SubjectScope>;
+  const subgraphs = Array.isArray(doc.subgraphs) ? doc.subgraphs.map((e) => e?.name) : [];
+  if (typeof s.description !== 'string' || s.description === '')
+    problems.push(`${at}.subjectScope: needs a description`);
+  if (!subgraphs.includes(s.subgraph as string))
+    problems.push(`${at}.subjectScope: subgraph "${s.subgraph}" is not in subgraphs`);
+  if (typeof s.field !== 'string' || !/^[A-Za-z_]\w*$/.test(s.field))
+    problems.push(`${at}.subjectScope: field must be a field name`);
+  if (!Number.isInteger(s.withinDays) || s.withinDays! < 1)
+    problems.push(`${at}.subjectScope: withinDays must be a whole number of at least 1`);
+}
+
+/** The longest any purpose lets a consent last: revocations are kept at least this long. */
+export function longestConsentDays(catalogue: Catalogue): number {
+  return Math.max(0, ...Object.values(catalogue.purposes).map((p) => p.maxConsentDays ?? 0));
 }
 
 function checkDepartments(doc: Partial<Catalogue>, problems: string[]): void {
@@ -146,8 +198,8 @@ function checkDepartments(doc: Partial<Catalogue>, problems: string[]): void {
       problems.push(`${at}: needs a title`);
       continue;
     }
-    if (d.kind !== 'department' && d.kind !== 'platform' && d.kind !== 'citizen') {
-      problems.push(`${at}: kind must be "department", "platform" or "citizen"`);
+    if (!KINDS.includes(d.kind)) {
+      problems.push(`${at}: kind must be one of ${KINDS.map((k) => `"${k}"`).join(', ')}`);
     }
     if (!isStringList(d.purposes)) problems.push(`${at}: purposes must be a list`);
     else

@@ -12,6 +12,7 @@ import type {
   Classification,
   ConsentGrant,
   RejectedConsent,
+  RejectionReason,
   Subject,
 } from './access.ts';
 
@@ -19,6 +20,21 @@ export type Decision =
   { allow: true; mask?: MaskRule } | { allow: false; code: ErrorCode; message: string };
 
 const ALLOW: Decision = { allow: true };
+
+/** What each rejection means to the caller, and what to do about it. */
+const REJECTION: Record<RejectionReason, string> = {
+  expired: 'has expired: ask the applicant to renew it',
+  'other-department': 'was not granted to your department',
+  'other-purpose': 'was given for another purpose than X-Purpose',
+  lifetime: "lasts longer than its purpose's maximum consent lifetime: it cannot be used",
+  revoked: 'has been revoked',
+  'status-unavailable': 'cannot be checked for revocation right now: try again shortly',
+  'registry-unavailable':
+    'cannot be checked against the household registry right now: try again shortly',
+  'not-a-member':
+    "does not cover this person: the registry does not list them in the consent's household",
+  'unknown-household': 'names a household the registry does not list',
+};
 const deny = (code: ErrorCode, message: string): Decision => ({ allow: false, code, message });
 
 interface ConsentIndex {
@@ -127,8 +143,12 @@ export class Policy {
     const rejected = (
       subject.kind === 'person' ? index.rejectedByPerson : index.rejectedByHousehold
     ).get(subject.id);
-    if (rejected)
-      return deny(rejected.code, `The consent presented for this ${subject.kind} cannot be used`);
+    if (rejected) {
+      return deny(
+        rejected.code,
+        `The consent presented for this ${subject.kind} ${rejected.reason ? REJECTION[rejected.reason] : 'cannot be used'}`,
+      );
+    }
     return deny(
       ErrorCode.CONSENT_REQUIRED,
       grants
@@ -175,7 +195,8 @@ export class Policy {
       for (const s of grant.subjects) push(index.byPerson, s, grant);
     }
     for (const r of access.rejected) {
-      index.rejectedByHousehold.set(r.household, r);
+      // A consent rejected only for its signers outside the household still opens the household.
+      if (r.reason !== 'not-a-member') index.rejectedByHousehold.set(r.household, r);
       for (const s of r.subjects) index.rejectedByPerson.set(s, r);
     }
     this.indexes.set(access, index);

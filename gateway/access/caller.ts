@@ -73,7 +73,8 @@ export function createCallerAuthenticator(
       );
     }
     const department = options.catalogue.departments[dept];
-    if (!department) {
+    // The gateway's own identity (its registry and scope checks) is never a caller's.
+    if (!department || department.kind === 'gateway') {
       throw new PlatformError(
         ErrorCode.FORBIDDEN,
         'Your department is not in the sharing catalogue',

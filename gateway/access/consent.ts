@@ -8,7 +8,13 @@
  */
 import { createHash } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { Caller, ConsentGrant, RejectedConsent } from '../../schema/access.ts';
+import type {
+  Caller,
+  ConsentGrant,
+  RejectedConsent,
+  RejectionReason,
+} from '../../schema/access.ts';
+import type { Catalogue } from '../../schema/catalogue.ts';
 import { ErrorCode, PlatformError, badUserInput } from '../../schema/errors.ts';
 import { isIdentityNumber } from '../../schema/identity-number.ts';
 import type { SharedStore } from '../../lib/store/index.ts';
@@ -28,6 +34,7 @@ export interface ConsentClaims {
   /** Seconds since epoch. */
   expiresAt: number;
   notBefore: number;
+  issuedAt: number;
 }
 
 export interface ConsentCheck {
@@ -38,10 +45,23 @@ export interface ConsentCheck {
   presented: string[];
 }
 
+/**
+ * The registry's members of each household asked (households it does not know are left out).
+ * Throws when the registry cannot be asked: no consent then covers anyone (fail closed).
+ */
+export type RegistryMembers = (
+  households: string[],
+  requestId: string,
+) => Promise<Map<string, string[]>>;
+
 export interface ConsentVerifierOptions {
   keys: JWTVerifyGetKey;
   issuer: string;
   store: SharedStore;
+  /** Each purpose's longest consent lifetime (`maxConsentDays`). */
+  catalogue: Catalogue;
+  /** Confirms a consent's subjects against the registry: only members of `hh` are covered. */
+  registry: RegistryMembers;
   clockToleranceSeconds?: number;
   /** Verified tokens kept, by hash, until they expire. */
   cacheSize?: number;
@@ -65,7 +85,8 @@ function claimsOf(payload: JWTPayload, index: number): ConsentClaims {
     !strings(p.grantees) ||
     !strings(p.categories) ||
     typeof p.exp !== 'number' ||
-    typeof p.nbf !== 'number'
+    typeof p.nbf !== 'number' ||
+    typeof p.iat !== 'number'
   ) {
     throw invalid(index, 'required claims are missing or malformed');
   }
@@ -81,6 +102,7 @@ function claimsOf(payload: JWTPayload, index: number): ConsentClaims {
     categories: p.categories as string[],
     expiresAt: p.exp,
     notBefore: p.nbf,
+    issuedAt: p.iat,
   };
 }
 
@@ -138,42 +160,79 @@ export class ConsentVerifier {
     }
   }
 
+  /** Does the consent last longer than its purpose allows (or is its purpose never consented)? */
+  private tooLong(c: ConsentClaims): boolean {
+    const days = this.options.catalogue.purposes[c.purpose]?.maxConsentDays;
+    if (days === undefined) return true;
+    const longest = days * 86_400;
+    return c.expiresAt - c.issuedAt > longest || c.expiresAt - c.notBefore > longest;
+  }
+
   async check(
     tokens: string[],
     caller: Caller,
     purpose: string | undefined,
+    requestId: string,
   ): Promise<ConsentCheck> {
     const result: ConsentCheck = { grants: [], rejected: [], consentStatus: 'ok', presented: [] };
     const candidates: ConsentClaims[] = [];
-    const reject = (c: ConsentClaims, code: ErrorCode) =>
-      result.rejected.push({ id: c.id, household: c.household, subjects: c.subjects, code });
+    const reject = (
+      c: ConsentClaims,
+      code: ErrorCode,
+      reason: RejectionReason,
+      subjects = c.subjects,
+    ) => result.rejected.push({ id: c.id, household: c.household, subjects, code, reason });
     for (const [index, token] of tokens.entries()) {
       const { claims, expired } = await this.genuine(token, index);
       result.presented.push(claims.id);
-      if (expired) reject(claims, ErrorCode.CONSENT_EXPIRED);
-      else if (!claims.grantees.includes(caller.dept)) reject(claims, ErrorCode.CONSENT_INVALID);
-      else if (claims.purpose !== purpose) reject(claims, ErrorCode.PURPOSE_NOT_ALLOWED);
+      if (expired) reject(claims, ErrorCode.CONSENT_EXPIRED, 'expired');
+      else if (!claims.grantees.includes(caller.dept))
+        reject(claims, ErrorCode.CONSENT_INVALID, 'other-department');
+      else if (claims.purpose !== purpose)
+        reject(claims, ErrorCode.PURPOSE_NOT_ALLOWED, 'other-purpose');
+      else if (this.tooLong(claims)) reject(claims, ErrorCode.CONSENT_INVALID, 'lifetime');
       else candidates.push(claims);
     }
     if (candidates.length === 0) return result;
-    let revoked: Set<string>;
-    try {
-      revoked = await this.options.store.revokedAmong(candidates.map((c) => c.id));
-    } catch {
+    // Both are reads of other systems: ask them at once.
+    const [revocation, registry] = await Promise.allSettled([
+      this.options.store.revokedAmong(candidates.map((c) => c.id)),
+      this.options.registry([...new Set(candidates.map((c) => c.household))], requestId),
+    ]);
+    if (revocation.status === 'rejected') {
       // Fail closed: without revocation status no consent opens anything.
       result.consentStatus = 'unavailable';
-      for (const c of candidates) reject(c, ErrorCode.CONSENT_STATUS_UNAVAILABLE);
+      for (const c of candidates)
+        reject(c, ErrorCode.CONSENT_STATUS_UNAVAILABLE, 'status-unavailable');
+      return result;
+    }
+    if (registry.status === 'rejected') {
+      // Fail closed: without the registry nobody is known to belong to the consent's household.
+      for (const c of candidates)
+        reject(c, ErrorCode.CONSENT_STATUS_UNAVAILABLE, 'registry-unavailable');
       return result;
     }
     for (const c of candidates) {
-      if (revoked.has(c.id)) reject(c, ErrorCode.CONSENT_REVOKED);
-      else
-        result.grants.push({
-          id: c.id,
-          household: c.household,
-          subjects: c.subjects,
-          categories: c.categories,
-        });
+      if (revocation.value.has(c.id)) {
+        reject(c, ErrorCode.CONSENT_REVOKED, 'revoked');
+        continue;
+      }
+      const members = registry.value.get(c.household) ?? [];
+      if (members.length === 0) {
+        // The registry lists no such household: the letter covers nobody.
+        reject(c, ErrorCode.CONSENT_INVALID, 'unknown-household');
+        continue;
+      }
+      const listed = new Set(members);
+      const outsiders = c.subjects.filter((s) => !listed.has(s));
+      if (outsiders.length > 0) reject(c, ErrorCode.CONSENT_INVALID, 'not-a-member', outsiders);
+      result.grants.push({
+        id: c.id,
+        household: c.household,
+        subjects: c.subjects.filter((s) => listed.has(s)),
+        members,
+        categories: c.categories,
+      });
     }
     return result;
   }

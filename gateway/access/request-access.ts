@@ -99,7 +99,7 @@ export function createRequestAccess(options: RequestAccessOptions) {
     }
     const tokens = consentTokensOf(headers['x-consent-token']);
     if (tokens.length === 0) return { access, consentIds: [] };
-    const check = await options.consents.check(tokens, caller, purpose);
+    const check = await options.consents.check(tokens, caller, purpose, requestId);
     access.grants = check.grants;
     access.rejected = check.rejected;
     access.consentStatus = check.consentStatus;

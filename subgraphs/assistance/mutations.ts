@@ -39,6 +39,18 @@ async function recordDetermination(
   }
   const field = 'Mutation.recordDetermination';
   ctx.guard.require('assistance', { kind: 'household', id: d.household }, field);
+  const members = ctx.guard.registryMembers(d.household);
+  const outsiders = d.coveredMembers.filter((id) => !members?.has(id));
+  if (outsiders.length > 0) {
+    for (const id of outsiders)
+      ctx.guard.report.deny({ kind: 'person', id }, field, 'BAD_USER_INPUT');
+    throw badUserInput(
+      members
+        ? `coveredMembers lists ${outsiders.length} person(s) the household registry does not list in this household`
+        : "coveredMembers cannot be checked: the gateway did not confirm the household's registered members",
+      { argument: 'coveredMembers' },
+    );
+  }
   for (const id of d.coveredMembers) ctx.guard.require('assistance', { kind: 'person', id }, field);
   const identity = {
     department: ctx.access.caller.dept,
@@ -87,6 +99,13 @@ async function recordDetermination(
 async function recordFeedback(db: Kysely<AssistanceDB>, input: FeedbackInput, ctx: Context) {
   const f = checkFeedback(input);
   if (f.determination) {
+    // Whether a determination exists, or belongs to another household, is for callers who may
+    // read this household's assistance data: anyone else gets the same coded refusal, unlooked.
+    ctx.guard.require(
+      'assistance',
+      { kind: 'household', id: f.household },
+      'Mutation.recordFeedback',
+    );
     const determination = await db
       .selectFrom('determinations')
       .select('household_id')

@@ -11,6 +11,8 @@ type Context = SubgraphContext<HouseholdLoaders>;
 
 /** Largest batch of persons or households one root field takes (a batch review's size). */
 const MAX_PERSONS = 100;
+/** Largest registry check: every household and person one gateway request can name. */
+const MAX_REGISTRY_CHECK = 1000;
 const RELATION_ORDER = ['head', 'spouse', 'parent', 'child', 'grandchild', 'sibling'];
 const STATUS = { active: 'ACTIVE', deceased: 'DECEASED', moved: 'MOVED_OUT' } as const;
 
@@ -43,6 +45,30 @@ export const resolvers = {
         throw badUserInput(`households takes at most ${MAX_PERSONS} ids (got ${ids.length})`);
       }
       return loaders.household.loadMany(ids.map((id) => assertHouseholdNumber(id)));
+    },
+    registryMembership: async (
+      _: unknown,
+      args: { households: string[]; persons: string[] },
+      { loaders }: Context,
+    ) => {
+      if (args.households.length + args.persons.length > MAX_REGISTRY_CHECK) {
+        throw badUserInput(`registryMembership takes at most ${MAX_REGISTRY_CHECK} ids`);
+      }
+      const households = args.households.map((id) => assertHouseholdNumber(id, 'households'));
+      const persons = await loaders.person.loadMany(
+        args.persons.map((id) => assertIdentityNumber(id, 'persons')),
+      );
+      for (const person of persons) {
+        if (person instanceof Error) throw person;
+        if (person) households.push(person.household_id);
+      }
+      const unique = [...new Set(households)];
+      const members = await loaders.members.loadMany(unique);
+      return unique.flatMap((household, i) => {
+        const rows = members[i];
+        if (rows instanceof Error) throw rows;
+        return rows && rows.length > 0 ? [{ household, members: rows.map((r) => r.id) }] : [];
+      });
     },
   },
   Person: {

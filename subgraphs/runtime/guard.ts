@@ -36,6 +36,20 @@ export class AccessGuard {
     return decision;
   }
 
+  /**
+   * The members the registry lists in `household`, as the gateway confirmed them with the
+   * request's consents for it; null when no consent for it carries them (a write then refuses).
+   */
+  registryMembers(household: string): Set<string> | null {
+    let members: Set<string> | null = null;
+    for (const grant of this.access.grants) {
+      if (grant.household !== household || !grant.members) continue;
+      members ??= new Set();
+      for (const m of grant.members) members.add(m);
+    }
+    return members;
+  }
+
   /** May this request read `category` data of the subject (without recording a denial)? */
   canRead(category: string, subject: Subject, field: string): boolean {
     this.own(category);
