@@ -71,7 +71,7 @@ export class Policy {
   ): Decision {
     switch (classification.sharing) {
       case 'OPEN':
-        return this.open(access, field, subject);
+        return this.open(access, field, classification.category, subject);
       case 'CONDITIONAL':
         return this.conditional(access, classification.category, subject);
       case 'AGGREGATE':
@@ -99,9 +99,17 @@ export class Policy {
     return null;
   }
 
-  private open(access: AccessContext, field: string, subject: Subject): Decision {
+  private open(access: AccessContext, field: string, category: string, subject: Subject): Decision {
     if (access.caller.kind !== 'department' || !this.catalogue.departments[access.caller.dept]) {
       return deny(ErrorCode.FORBIDDEN, 'Only departments read person-level data');
+    }
+    // A root lookup of personal data (person, persons, household …) answers which identity or
+    // household numbers exist: only under a declared purpose, so every lookup says why.
+    if (subject === null && !access.purpose && this.isPersonal(category)) {
+      return deny(
+        ErrorCode.FORBIDDEN,
+        `Declare a purpose (X-Purpose) to look up ${category} records: lookups are made for a purpose and recorded with it`,
+      );
     }
     const mask = this.masks.get(field);
     if (!mask) return ALLOW;
@@ -155,6 +163,10 @@ export class Policy {
         ? `The consent for this ${subject.kind} does not cover ${category} data`
         : `No consent presented covers this ${subject.kind}`,
     );
+  }
+
+  private isPersonal(category: string): boolean {
+    return this.catalogue.categories[category]?.sensitivity !== 'public';
   }
 
   private aggregate(access: AccessContext): Decision {

@@ -20,7 +20,9 @@ export function catalogueAllows(
   }
   if (sharing === 'AGGREGATE') return deptMayUse && !!purpose!.aggregateOnly;
   if (access.caller.kind !== 'department' || dept?.kind !== 'department') return false;
-  if (sharing === 'OPEN') return true;
+  // Root lookups of personal data only under a declared purpose.
+  if (sharing === 'OPEN')
+    return !!subject || !!access.purpose || CATALOGUE.categories[category]?.sensitivity === 'public';
   if (!deptMayUse || purpose!.aggregateOnly || !purpose!.categories.includes(category))
     return false;
   if (!purpose!.consentRequired) return true;
