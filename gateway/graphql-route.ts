@@ -141,10 +141,10 @@ export function createGraphQLRoute(options: GraphQLRouteOptions) {
           : undefined;
       // One operation per request: each is authorised, rate-limited and audited on its own.
       if (Array.isArray(body)) throw batchRefused();
-      const { access, consentIds } = await options.requestAccess(req.headers);
+      const { access, consentIds, unconfirmed } = await options.requestAccess(req.headers);
       const guard = new AccessGuard(options.policy, access, new AccessReport());
       const summary = { operation: null, errorCodes: [], hasData: false };
-      const ctx: GatewayContext = { access, consentIds, guard, summary };
+      const ctx: GatewayContext = { access, consentIds, unconfirmed, guard, summary };
       context = ctx;
       response = await runGraphQL(req, { server: options.apollo, body, context: async () => ctx });
       // Refused inside Apollo before its plugins ran (operation limits, trusted documents).

@@ -20,7 +20,8 @@ import { createCallerAuthenticator } from './access/caller.ts';
 import { ConsentVerifier } from './access/consent.ts';
 import { createOperatorPlugin } from './access/operator-plugin.ts';
 import { createRequestAccess } from './access/request-access.ts';
-import { registryMembers, type DepartmentLookup } from './access/registry.ts';
+import type { DepartmentLookup } from './access/registry.ts';
+import { createSubjectChecksPlugin } from './access/subject-checks-plugin.ts';
 import type { AuditLog } from './audit/audit-log.ts';
 import type { GroupCommitWriter } from './audit/group-commit.ts';
 import { createGraphQLRoute, responseSummaryPlugin } from './graphql-route.ts';
@@ -124,6 +125,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...hardening.plugins,
       ApolloServerPluginInlineTraceDisabled(),
       createOperatorPlugin(),
+      createSubjectChecksPlugin({
+        catalogue: CATALOGUE,
+        lookup,
+        logger: hardening.logger,
+      }),
       responseSummaryPlugin,
     ],
   });
@@ -141,7 +147,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       issuer: options.identity.consentIssuer,
       store: options.store,
       catalogue: CATALOGUE,
-      registry: registryMembers(lookup),
     }),
     policy,
     catalogue: CATALOGUE,

@@ -65,6 +65,8 @@ export interface RejectedConsent {
 export interface SubjectScopeSet {
   households: string[];
   persons: string[];
+  /** False when the scope's department or the registry could not answer: nothing is in scope. */
+  confirmed: boolean;
 }
 
 export interface AccessContext {

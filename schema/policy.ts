@@ -14,6 +14,7 @@ import type {
   RejectedConsent,
   RejectionReason,
   Subject,
+  SubjectScopeSet,
 } from './access.ts';
 
 export type Decision =
@@ -55,6 +56,8 @@ export class Policy {
   private readonly masks = new Map<string, { rule: MaskRule; unlessCategory: string }>();
   /** Indexes built once per request context (the object identity is the request). */
   private readonly indexes = new WeakMap<AccessContext, ConsentIndex>();
+  /** Each request's subjects in scope, as one set (identity and household numbers never clash). */
+  private readonly scopes = new WeakMap<SubjectScopeSet, Set<string>>();
 
   constructor(readonly catalogue: Catalogue) {
     for (const [code, purpose] of Object.entries(catalogue.purposes)) {
@@ -136,6 +139,10 @@ export class Policy {
         `The purpose "${access.purpose}" does not cover ${category} data`,
       );
     }
+    if (purpose.subjectScope && subject) {
+      const outside = this.outsideScope(access, subject);
+      if (outside) return outside;
+    }
     if (!purpose.consentRequired) return ALLOW;
     if (access.consentStatus !== 'ok') {
       return deny(
@@ -162,6 +169,29 @@ export class Policy {
       grants
         ? `The consent for this ${subject.kind} does not cover ${category} data`
         : `No consent presented covers this ${subject.kind}`,
+    );
+  }
+
+  /** A scoped purpose reaches only the subjects the gateway confirmed in scope (access.scope). */
+  private outsideScope(access: AccessContext, subject: NonNullable<Subject>): Decision | null {
+    const purpose = access.purpose!;
+    const scope = this.catalogue.purposes[purpose]!.subjectScope!;
+    const set = access.scope;
+    if (!set?.confirmed) {
+      return deny(
+        ErrorCode.FORBIDDEN,
+        `The purpose "${purpose}" reaches only ${scope.description}, and that could not be checked right now: try again shortly`,
+      );
+    }
+    let inScope = this.scopes.get(set);
+    if (!inScope) {
+      inScope = new Set([...set.households, ...set.persons]);
+      this.scopes.set(set, inScope);
+    }
+    if (inScope.has(subject.id)) return null;
+    return deny(
+      ErrorCode.FORBIDDEN,
+      `The purpose "${purpose}" reaches only ${scope.description}: this ${subject.kind} is not among them`,
     );
   }
 

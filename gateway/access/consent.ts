@@ -38,21 +38,16 @@ export interface ConsentClaims {
 }
 
 export interface ConsentCheck {
-  grants: ConsentGrant[];
+  /**
+   * Genuine, usable, unrevoked consents whose subjects the registry has yet to confirm: they
+   * open nothing until the gateway's subject checks (subject-checks-plugin.ts) make them grants.
+   */
+  unconfirmed: ConsentGrant[];
   rejected: RejectedConsent[];
   consentStatus: 'ok' | 'unavailable';
   /** Consent ids presented (for the access record). */
   presented: string[];
 }
-
-/**
- * The registry's members of each household asked (households it does not know are left out).
- * Throws when the registry cannot be asked: no consent then covers anyone (fail closed).
- */
-export type RegistryMembers = (
-  households: string[],
-  requestId: string,
-) => Promise<Map<string, string[]>>;
 
 export interface ConsentVerifierOptions {
   keys: JWTVerifyGetKey;
@@ -60,8 +55,6 @@ export interface ConsentVerifierOptions {
   store: SharedStore;
   /** Each purpose's longest consent lifetime (`maxConsentDays`). */
   catalogue: Catalogue;
-  /** Confirms a consent's subjects against the registry: only members of `hh` are covered. */
-  registry: RegistryMembers;
   clockToleranceSeconds?: number;
   /** Verified tokens kept, by hash, until they expire. */
   cacheSize?: number;
@@ -172,9 +165,13 @@ export class ConsentVerifier {
     tokens: string[],
     caller: Caller,
     purpose: string | undefined,
-    requestId: string,
   ): Promise<ConsentCheck> {
-    const result: ConsentCheck = { grants: [], rejected: [], consentStatus: 'ok', presented: [] };
+    const result: ConsentCheck = {
+      unconfirmed: [],
+      rejected: [],
+      consentStatus: 'ok',
+      presented: [],
+    };
     const candidates: ConsentClaims[] = [];
     const reject = (
       c: ConsentClaims,
@@ -194,45 +191,26 @@ export class ConsentVerifier {
       else candidates.push(claims);
     }
     if (candidates.length === 0) return result;
-    // Both are reads of other systems: ask them at once.
-    const [revocation, registry] = await Promise.allSettled([
-      this.options.store.revokedAmong(candidates.map((c) => c.id)),
-      this.options.registry([...new Set(candidates.map((c) => c.household))], requestId),
-    ]);
-    if (revocation.status === 'rejected') {
+    let revoked: Set<string>;
+    try {
+      revoked = await this.options.store.revokedAmong(candidates.map((c) => c.id));
+    } catch {
       // Fail closed: without revocation status no consent opens anything.
       result.consentStatus = 'unavailable';
       for (const c of candidates)
         reject(c, ErrorCode.CONSENT_STATUS_UNAVAILABLE, 'status-unavailable');
       return result;
     }
-    if (registry.status === 'rejected') {
-      // Fail closed: without the registry nobody is known to belong to the consent's household.
-      for (const c of candidates)
-        reject(c, ErrorCode.CONSENT_STATUS_UNAVAILABLE, 'registry-unavailable');
-      return result;
-    }
     for (const c of candidates) {
-      if (revocation.value.has(c.id)) {
-        reject(c, ErrorCode.CONSENT_REVOKED, 'revoked');
-        continue;
-      }
-      const members = registry.value.get(c.household) ?? [];
-      if (members.length === 0) {
-        // The registry lists no such household: the letter covers nobody.
-        reject(c, ErrorCode.CONSENT_INVALID, 'unknown-household');
-        continue;
-      }
-      const listed = new Set(members);
-      const outsiders = c.subjects.filter((s) => !listed.has(s));
-      if (outsiders.length > 0) reject(c, ErrorCode.CONSENT_INVALID, 'not-a-member', outsiders);
-      result.grants.push({
-        id: c.id,
-        household: c.household,
-        subjects: c.subjects.filter((s) => listed.has(s)),
-        members,
-        categories: c.categories,
-      });
+      if (revoked.has(c.id)) reject(c, ErrorCode.CONSENT_REVOKED, 'revoked');
+      // Not usable yet: the registry confirms whom it covers (registry.ts) before execution.
+      else
+        result.unconfirmed.push({
+          id: c.id,
+          household: c.household,
+          subjects: c.subjects,
+          categories: c.categories,
+        });
     }
     return result;
   }

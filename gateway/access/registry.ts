@@ -5,7 +5,8 @@
  * in its scope (purpose-scope.ts). The registry answers through a gateway-only field of the
  * household department (`registryMembership`, @inaccessible: not in the API).
  */
-import type { RegistryMembers } from './consent.ts';
+import type { ConsentGrant, RejectedConsent } from '../../schema/access.ts';
+import { ErrorCode } from '../../schema/errors.ts';
 
 /** Calls one department's gateway-only field (DepartmentDataSource.lookup). */
 export type DepartmentLookup = <T>(
@@ -51,8 +52,38 @@ export async function askRegistry(
   return answer;
 }
 
-/** The consent verifier's view of the registry: members of each household asked. */
-export function registryMembers(lookup: DepartmentLookup): RegistryMembers {
-  return async (households, requestId) =>
-    (await askRegistry(lookup, requestId, households)).members;
+/**
+ * Makes usable consents grants: each covers only the signers the registry lists in its household
+ * (the others are rejected as `not-a-member`); a consent for a household the registry does not
+ * list covers nobody. Without the registry's answer (null), none covers anyone: fail closed.
+ */
+export function confirmGrants(
+  unconfirmed: ConsentGrant[],
+  members: Map<string, string[]> | null,
+): { grants: ConsentGrant[]; rejected: RejectedConsent[] } {
+  const grants: ConsentGrant[] = [];
+  const rejected: RejectedConsent[] = [];
+  for (const c of unconfirmed) {
+    const base = { id: c.id, household: c.household, code: ErrorCode.CONSENT_INVALID };
+    if (!members) {
+      rejected.push({
+        ...base,
+        subjects: c.subjects,
+        code: ErrorCode.CONSENT_STATUS_UNAVAILABLE,
+        reason: 'registry-unavailable',
+      });
+      continue;
+    }
+    const listed = members.get(c.household);
+    if (!listed?.length) {
+      rejected.push({ ...base, subjects: c.subjects, reason: 'unknown-household' });
+      continue;
+    }
+    const inHousehold = new Set(listed);
+    const outsiders = c.subjects.filter((s) => !inHousehold.has(s));
+    if (outsiders.length > 0)
+      rejected.push({ ...base, subjects: outsiders, reason: 'not-a-member' });
+    grants.push({ ...c, subjects: c.subjects.filter((s) => inHousehold.has(s)), members: listed });
+  }
+  return { grants, rejected };
 }

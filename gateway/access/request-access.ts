@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AccessContext } from '../../schema/access.ts';
+import type { AccessContext, ConsentGrant } from '../../schema/access.ts';
 import type { Catalogue } from '../../schema/catalogue.ts';
 import { ErrorCode, PlatformError, badUserInput } from '../../schema/errors.ts';
 import type { Policy } from '../../schema/policy.ts';
@@ -22,6 +22,8 @@ export interface RequestAccess {
   access: AccessContext;
   /** Consent ids presented, whether usable or not (for the access record). */
   consentIds: string[];
+  /** Usable consents awaiting the registry's confirmation of whom they cover. */
+  unconfirmed: ConsentGrant[];
 }
 
 export interface RequestAccessOptions {
@@ -98,12 +100,11 @@ export function createRequestAccess(options: RequestAccessOptions) {
       }
     }
     const tokens = consentTokensOf(headers['x-consent-token']);
-    if (tokens.length === 0) return { access, consentIds: [] };
-    const check = await options.consents.check(tokens, caller, purpose, requestId);
-    access.grants = check.grants;
+    if (tokens.length === 0) return { access, consentIds: [], unconfirmed: [] };
+    const check = await options.consents.check(tokens, caller, purpose);
     access.rejected = check.rejected;
     access.consentStatus = check.consentStatus;
-    return { access, consentIds: check.presented };
+    return { access, consentIds: check.presented, unconfirmed: check.unconfirmed };
   };
 }
 

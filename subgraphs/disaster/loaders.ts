@@ -20,6 +20,25 @@ export function createLoaders(db: Kysely<DisasterDB>) {
   );
   return {
     event,
+    /** Of `households`, those with a damage record of a disaster active or assessed since `since`. */
+    householdsDamagedSince: async (households: string[], since: string) => {
+      if (households.length === 0) return [];
+      const rows = await db
+        .selectFrom('damage_records')
+        .innerJoin('disaster_events', 'disaster_events.id', 'damage_records.event_id')
+        .select('damage_records.household_id')
+        .distinct()
+        .where('damage_records.household_id', 'in', households)
+        .where((eb) =>
+          eb.or([
+            eb('disaster_events.started_on', '>=', since),
+            eb('disaster_events.ended_on', '>=', since),
+            eb('damage_records.assessed_on', '>=', since),
+          ]),
+        )
+        .execute();
+      return rows.map((r) => r.household_id);
+    },
     damageByHousehold: groupLoader(
       (ids) =>
         householdLoads.track(

@@ -2,6 +2,7 @@
 import { badUserInput } from '../../schema/errors.ts';
 import type { SubgraphContext } from '../runtime/definition.ts';
 import { PREFECTURE_BY_CODE } from '../runtime/seed/guangdong.ts';
+import { assertHouseholdNumber } from '../runtime/input.ts';
 import { isIsoDay } from './dates.ts';
 import type { DisasterLoaders, EventFilter } from './loaders.ts';
 import type { DamageRecordRow, DisasterEventRow, ReliefPaymentRow } from './tables.ts';
@@ -17,6 +18,9 @@ interface EventArgs {
 
 const DEFAULT_EVENTS = 20;
 const MAX_EVENTS = 100;
+
+/** Households one scope check takes (as many as one gateway request can name). */
+const MAX_SCOPE_CHECK = 1000;
 
 function dayArgument(value: string | null | undefined, argument: string): string | null {
   if (value === null || value === undefined) return null;
@@ -52,6 +56,20 @@ export const resolvers = {
   Query: {
     disasterEvents: (_: unknown, args: EventArgs, { loaders }: Context) =>
       loaders.listEvents(eventFilter(args)),
+    // The gateway's scope check for purposes bounded to the damaged (catalogue subjectScope).
+    householdsDamagedSince: (
+      _: unknown,
+      args: { households: string[]; since: string },
+      { loaders }: Context,
+    ) => {
+      if (args.households.length > MAX_SCOPE_CHECK) {
+        throw badUserInput(`households takes at most ${MAX_SCOPE_CHECK} ids`, {
+          argument: 'households',
+        });
+      }
+      const households = args.households.map((id) => assertHouseholdNumber(id, 'households'));
+      return loaders.householdsDamagedSince(households, dayArgument(args.since, 'since')!);
+    },
   },
   Household: {
     // The registry owns households: an unknown id simply has no disaster records here.

@@ -22,9 +22,17 @@ export function catalogueAllows(
   if (access.caller.kind !== 'department' || dept?.kind !== 'department') return false;
   // Root lookups of personal data only under a declared purpose.
   if (sharing === 'OPEN')
-    return !!subject || !!access.purpose || CATALOGUE.categories[category]?.sensitivity === 'public';
+    return (
+      !!subject || !!access.purpose || CATALOGUE.categories[category]?.sensitivity === 'public'
+    );
   if (!deptMayUse || purpose!.aggregateOnly || !purpose!.categories.includes(category))
     return false;
+  // A scoped purpose reaches only the subjects the gateway confirmed in its scope.
+  if (purpose!.subjectScope && subject) {
+    const scope = access.scope;
+    const ids = [...(scope?.households ?? []), ...(scope?.persons ?? [])];
+    if (!scope?.confirmed || !ids.includes(subject.id)) return false;
+  }
   if (!purpose!.consentRequired) return true;
   if (access.consentStatus !== 'ok' || !subject) return false;
   return access.grants.some(
