@@ -14,11 +14,23 @@ export function shownUrl(url: URL): string {
 
 export async function remoteKeySet(source: URL, options: KeySetOptions): Promise<JWTVerifyGetKey> {
   const shown = shownUrl(source);
+  let started = false;
+  let lastWarning = 0;
   const checkedFetch = async (url: string, init: RequestInit): Promise<Response> => {
     const response = await fetch(url, init);
     if (response.status !== 200) return response;
     const jwks = (await response.json()) as JSONWebKeySet;
-    await checkKeySet(jwks, `the JWKS at ${shown}`, options);
+    try {
+      await checkKeySet(jwks, `the JWKS at ${shown}`, options);
+    } catch (error) {
+      // After the start nobody else would tell the operator why every token now fails (at most
+      // once a minute: each request retries the fetch). One line on stderr, no key material.
+      if (started && Date.now() - lastWarning > 60_000) {
+        lastWarning = Date.now();
+        process.stderr.write(`${(error as Error).message}; tokens are refused until it changes\n`);
+      }
+      throw error;
+    }
     return new Response(JSON.stringify(jwks), {
       status: 200,
       headers: { 'content-type': 'application/json' },
@@ -42,5 +54,6 @@ export async function remoteKeySet(source: URL, options: KeySetOptions): Promise
       throw new KeyConfigError(`cannot fetch the JWKS ${shown} (${kind})`);
     }
   }
+  started = true;
   return keys;
 }

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../lib/config.ts';
 import { devKeyFiles, ensureDevKeys } from '../../lib/identity/dev-keys.ts';
 import { developmentThumbprints } from '../../lib/identity/dev-key-check.ts';
@@ -100,7 +100,16 @@ describe('development keys in production', () => {
       keys({ alg: 'ES256', kid: 'prod-1' }, { payload: '', signature: '' } as never),
     ).resolves.toBeDefined();
     served = { keys: [...production.keys, ...readJwks(devKeyFiles(dir, 'idp').publicJwks).keys] };
-    await (keys as unknown as { reload(): Promise<void> }).reload().catch(() => undefined);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await (keys as unknown as { reload(): Promise<void> }).reload().catch(() => undefined);
+      // The operator is told why tokens stop verifying.
+      expect(stderr).toHaveBeenCalledWith(
+        `the JWKS at ${base}/jwks.json holds development keys, which production refuses; tokens are refused until it changes\n`,
+      );
+    } finally {
+      stderr.mockRestore();
+    }
     await expect(
       keys({ alg: 'ES256', kid: 'unknown' }, { payload: '', signature: '' } as never),
     ).rejects.toThrow();
