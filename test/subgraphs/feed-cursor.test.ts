@@ -103,6 +103,20 @@ function feedSuite(driver: string, databaseUrl: string | undefined) {
       expect((await feed(encodeChangeCursor(key, head))).errors).toBeUndefined();
     });
 
+    it("a department's own input errors echo no value either", async () => {
+      const id = '440106199001011234';
+      const { status, text, body } = await subgraphGql(url, 'assistance', CHANGES, {
+        after: { id },
+        first: id,
+      });
+      expect(status).toBe(400);
+      expect(text).not.toContain(id);
+      expect(body.errors.map((e: { extensions: { path: string } }) => e.extensions.path)).toEqual([
+        'after',
+        'first',
+      ]);
+    });
+
     it('keeps issued cursors valid across a restart: the same cursors, nothing skipped or repeated', async () => {
       const before = await readAll();
       await launched.close();
