@@ -28,6 +28,7 @@ import type { GroupCommitWriter, RecordSlot } from './audit/group-commit.ts';
 import type { GatewayContext } from './context.ts';
 import { RateLimitedError } from './limits/rate-limit.ts';
 import { batchRefused } from './limits/batching.ts';
+import type { Logger } from './observability/logger.ts';
 
 export interface GraphQLRouteOptions {
   apollo: ApolloServer<GatewayContext>;
@@ -36,6 +37,8 @@ export interface GraphQLRouteOptions {
   /** The access log writer; null only where auditing is deliberately off (benchmarks). */
   audit: GroupCommitWriter | null;
   maxBodyBytes: number;
+  /** Where an unexpected failure's cause is logged (type and code only). */
+  logger?: Logger;
 }
 
 /** Apollo plugin that fills `contextValue.summary` as the response is sent. */
@@ -58,7 +61,7 @@ export const responseSummaryPlugin: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
-function rejection(error: unknown): HttpResponse & { code: string } {
+function rejection(error: unknown, logger: Logger | undefined): HttpResponse & { code: string } {
   const reply = (status: number, code: string, message: string, extra = {}) => ({
     ...jsonResponse(status, { errors: [{ message, extensions: { ...extra, code } }] }),
     code,
@@ -76,6 +79,17 @@ function rejection(error: unknown): HttpResponse & { code: string } {
   if (error instanceof BadJsonError) return reply(400, ErrorCode.BAD_USER_INPUT, error.message);
   if (error instanceof BodyTooLargeError)
     return reply(413, ErrorCode.BAD_USER_INPUT, error.message);
+  // Never the message: it may quote a header or a value.
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  logger?.error(
+    {
+      err: {
+        type: typeof name === 'string' ? name.slice(0, 64) : typeof error,
+        code: typeof code === 'string' ? code.slice(0, 64) : undefined,
+      },
+    },
+    'request failed before it ran',
+  );
   return reply(500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
 }
 
@@ -151,7 +165,7 @@ export function createGraphQLRoute(options: GraphQLRouteOptions) {
       if (response.status >= 400 && ctx.summary.errorCodes.length === 0)
         rejectedWith = codesInBody(response)[0] ?? null;
     } catch (error) {
-      const reply = rejection(error);
+      const reply = rejection(error, options.logger);
       rejectedWith = reply.code;
       response = reply;
     }

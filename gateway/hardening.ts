@@ -14,12 +14,14 @@ import type { DepartmentDataSourceOptions } from './data-source.ts';
 import { InFlightRequests } from './health/drain.ts';
 import { createReadiness } from './health/readiness.ts';
 import { createOperationLimitsPlugin, tokenLimitError } from './limits/operation-limits-plugin.ts';
+import { createOperationResolutionPlugin } from './limits/operation-resolution-plugin.ts';
 import { createRateLimiter } from './limits/rate-limit.ts';
 import {
   TrustedDocumentCache,
   createTrustedDocumentsPlugin,
   loadTrustedDocuments,
 } from './limits/trusted-documents.ts';
+import { createInternalErrorsPlugin } from './observability/internal-errors-plugin.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics.ts';
 import { RequestTracker } from './observability/request-tracker.ts';
@@ -58,6 +60,9 @@ export function createHardening(options: HardeningOptions) {
     ? loadTrustedDocuments(operations.trustedDocuments.manifestPath)
     : undefined;
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
+    // First: the others' didResolveOperation hooks assume an operation was resolved.
+    createOperationResolutionPlugin<GatewayContext>(),
+    createInternalErrorsPlugin(logger),
     createOperationLimitsPlugin<GatewayContext>({
       ...operations.limits,
       onRefused: (limit) => metrics.limitRefusals.inc({ limit }),

@@ -102,6 +102,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
   const lookup: DepartmentLookup = (subgraph, requestId, query, variables) =>
     department(subgraph).lookup(requestId, query, variables);
+  const introspection = options.introspection ?? true;
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) =>
@@ -112,8 +113,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
-    introspection: options.introspection ?? true,
-    formatError: (formatted) => formatClientError(hardening.formatTokenLimit(formatted)),
+    introspection,
+    // Without introspection the schema is not to be mapped: no "Did you mean" hints either.
+    formatError: (formatted) =>
+      formatClientError(hardening.formatTokenLimit(formatted), {
+        hideSuggestions: !introspection,
+      }),
     parseOptions: hardening.parseOptions,
     csrfPrevention: true,
     // Shutdown is ours (drain, flush the access log, close): Apollo Server's own SIGINT/SIGTERM
@@ -161,6 +166,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     policy,
     audit: options.audit,
     maxBodyBytes: options.maxBodyBytes ?? hardening.operations.limits.maxBodyBytes,
+    logger: hardening.logger,
   });
   const { inFlight, tracker, logger } = hardening;
 

@@ -3,6 +3,7 @@
  * a client should branch on. Messages are for people and never carry personal data or internals.
  */
 import { GraphQLError, type GraphQLErrorOptions, type GraphQLFormattedError } from 'graphql';
+import { safeClientMessage, type ClientMessageOptions } from './client-messages.ts';
 
 export enum ErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
@@ -71,15 +72,29 @@ const APOLLO_CODES = new Set([
   'BAD_REQUEST',
 ]);
 
+/** Whether a formatted error reaches the client as written (else it becomes an internal error). */
+export function isClientFacing(code: unknown): boolean {
+  return CLIENT_CODES.has(String(code)) || APOLLO_CODES.has(String(code));
+}
+
 /**
- * Apollo `formatError`: coded errors pass with their message; anything else (a bug, a driver
- * error that may quote data) becomes a generic internal error. Stack traces never leave.
+ * Apollo `formatError`: coded errors pass with their message, rid of any submitted value and
+ * (unless the schema may be introspected) of "Did you mean" hints; anything else (a bug, a
+ * driver error that may quote data) becomes a generic internal error. Stack traces never leave.
+ * Departments keep the default: nobody introspects them but the gateway's composition.
  */
-export function formatClientError(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const code = String(formatted.extensions?.code ?? '');
-  if (CLIENT_CODES.has(code) || APOLLO_CODES.has(code)) {
+export function formatClientError(
+  formatted: GraphQLFormattedError,
+  options: ClientMessageOptions = { hideSuggestions: true },
+): GraphQLFormattedError {
+  if (isClientFacing(formatted.extensions?.code)) {
     const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
+    const safe = safeClientMessage(formatted.message, options);
+    return {
+      ...formatted,
+      message: safe.message,
+      extensions: { ...extensions, ...safe.extensions },
+    };
   }
   return {
     message: 'Internal server error',

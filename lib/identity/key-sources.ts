@@ -1,11 +1,10 @@
 /**
- * Where verification and signing keys come from: a JWKS file or URL (remote sets are fetched with
- * a timeout and a cooldown between refetches, as jose does), and private JWK files for signing.
+ * Where verification and signing keys come from: a JWKS file or URL, and private JWK files for
+ * signing. Every source passes the same development-key rule (dev-key-check.ts).
  */
 import { readFileSync } from 'node:fs';
 import {
   createLocalJWKSet,
-  createRemoteJWKSet,
   importJWK,
   type CryptoKey,
   type JSONWebKeySet,
@@ -13,42 +12,26 @@ import {
   type JWTVerifyGetKey,
   type KeyObject,
 } from 'jose';
-import { DEV_KID_PREFIX } from './dev-keys.ts';
+import {
+  KeyConfigError,
+  checkKeySet,
+  isDevelopmentKey,
+  type KeySetOptions,
+} from './dev-key-check.ts';
+import { remoteKeySet } from './remote-key-set.ts';
 
-export interface KeySetOptions {
-  /** Refuse keys whose id marks them as development keys (production). */
-  refuseDevKeys: boolean;
-}
-
-export class KeyConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'KeyConfigError';
-  }
-}
-
-function checkKeys(jwks: JSONWebKeySet, source: string, options: KeySetOptions): JSONWebKeySet {
-  if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) {
-    throw new KeyConfigError(`${source} holds no keys`);
-  }
-  if (options.refuseDevKeys && jwks.keys.some((k) => k.kid?.startsWith(DEV_KID_PREFIX))) {
-    throw new KeyConfigError(`${source} holds development keys, which production refuses`);
-  }
-  return jwks;
-}
+export { KeyConfigError, type KeySetOptions } from './dev-key-check.ts';
 
 /** A JWKS from a file path or an https/http URL. */
-export function keySet(source: string, options: KeySetOptions): JWTVerifyGetKey {
-  if (/^https?:\/\//.test(source)) {
-    return createRemoteJWKSet(new URL(source), { timeoutDuration: 3000, cooldownDuration: 30_000 });
-  }
+export async function keySet(source: string, options: KeySetOptions): Promise<JWTVerifyGetKey> {
+  if (/^https?:\/\//.test(source)) return remoteKeySet(new URL(source), options);
   let jwks: JSONWebKeySet;
   try {
     jwks = JSON.parse(readFileSync(source, 'utf8')) as JSONWebKeySet;
   } catch (error) {
     throw new KeyConfigError(`cannot read the JWKS ${source}: ${(error as Error).message}`);
   }
-  return createLocalJWKSet(checkKeys(jwks, source, options));
+  return createLocalJWKSet(await checkKeySet(jwks, source, options));
 }
 
 export interface SigningKey {
@@ -65,7 +48,7 @@ export async function signingKey(file: string, options: KeySetOptions): Promise<
     throw new KeyConfigError(`cannot read the private key ${file}: ${(error as Error).message}`);
   }
   if (!jwk.d) throw new KeyConfigError(`${file} is not a private key`);
-  if (options.refuseDevKeys && jwk.kid?.startsWith(DEV_KID_PREFIX)) {
+  if (options.refuseDevKeys && (await isDevelopmentKey(jwk, options))) {
     throw new KeyConfigError(`${file} is a development key, which production refuses`);
   }
   const alg = jwk.alg ?? (jwk.crv === 'Ed25519' ? 'EdDSA' : 'ES256');

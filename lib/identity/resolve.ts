@@ -4,6 +4,7 @@
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type { PlatformConfig } from '../config.ts';
+import { developmentThumbprints, type KeySetOptions } from './dev-key-check.ts';
 import {
   DEV_AUDIENCE,
   DEV_CONSENT_ISSUER,
@@ -22,27 +23,39 @@ export interface GatewayIdentity {
   signing: SigningKey;
 }
 
+/** Production refuses development keys; elsewhere they are created when missing. */
+async function keyOptions(config: PlatformConfig): Promise<KeySetOptions> {
+  if (config.env !== 'production') {
+    await ensureDevKeys(config.dataDir);
+    return { refuseDevKeys: false };
+  }
+  return { refuseDevKeys: true, devThumbprints: await developmentThumbprints(config.dataDir) };
+}
+
 export async function gatewayIdentity(config: PlatformConfig): Promise<GatewayIdentity> {
   const id = config.identity;
-  const production = config.env === 'production';
-  const options = { refuseDevKeys: production };
-  if (!production) await ensureDevKeys(config.dataDir);
+  const options = await keyOptions(config);
   const dev = (name: 'idp' | 'consent-authority' | 'gateway') => devKeyFiles(config.dataDir, name);
+  const [callerKeys, consentKeys, signing] = await Promise.all([
+    keySet(id.idpJwks ?? dev('idp').publicJwks, options),
+    keySet(id.consentJwks ?? dev('consent-authority').publicJwks, options),
+    signingKey(id.gatewaySigningKey ?? dev('gateway').privateJwk, options),
+  ]);
   return {
-    callerKeys: keySet(id.idpJwks ?? dev('idp').publicJwks, options),
+    callerKeys,
     idpIssuer: id.idpIssuer ?? DEV_IDP_ISSUER,
     audience: id.audience ?? DEV_AUDIENCE,
-    consentKeys: keySet(id.consentJwks ?? dev('consent-authority').publicJwks, options),
+    consentKeys,
     consentIssuer: id.consentIssuer ?? DEV_CONSENT_ISSUER,
-    signing: await signingKey(id.gatewaySigningKey ?? dev('gateway').privateJwk, options),
+    signing,
   };
 }
 
 /** The keys a subgraph verifies the gateway's access contexts with. */
 export async function subgraphVerificationKeys(config: PlatformConfig): Promise<JWTVerifyGetKey> {
-  const production = config.env === 'production';
-  if (!production) await ensureDevKeys(config.dataDir);
-  return keySet(config.identity.gatewayJwks ?? devKeyFiles(config.dataDir, 'gateway').publicJwks, {
-    refuseDevKeys: production,
-  });
+  const options = await keyOptions(config);
+  return keySet(
+    config.identity.gatewayJwks ?? devKeyFiles(config.dataDir, 'gateway').publicJwks,
+    options,
+  );
 }

@@ -6,6 +6,12 @@
 import type { Kysely } from 'kysely';
 import { badUserInput } from '../../schema/errors.ts';
 import type { SubgraphContext } from '../runtime/definition.ts';
+import {
+  decodeChangeCursor,
+  encodeChangeCursor,
+  feedCursorKey,
+  requireWithinHead,
+} from './feed-cursor.ts';
 import type { AssistanceLoaders } from './loaders.ts';
 import type { AssistanceDB, ChangeRow } from './tables.ts';
 
@@ -16,14 +22,13 @@ const SCAN_BATCH = 500;
 /** Rows examined per call at most, so one call stays cheap however little the caller may see. */
 const MAX_SCAN = 10_000;
 
-export const encodeChangeCursor = (sequence: number) =>
-  Buffer.from(`change:${sequence}`).toString('base64url');
-
-function decodeChangeCursor(cursor: string | null | undefined): number {
-  if (cursor === null || cursor === undefined || cursor === '') return 0;
-  const match = /^change:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw badUserInput('after is not a cursor this feed gave out', { argument: 'after' });
-  return Number(match[1]);
+/** The last position of the feed (0 when empty). */
+async function headOf(db: Kysely<AssistanceDB>): Promise<number> {
+  const row = await db
+    .selectFrom('changes')
+    .select((eb) => eb.fn.max('sequence').as('head'))
+    .executeTakeFirst();
+  return Number(row?.head ?? 0);
 }
 
 async function scan(db: Kysely<AssistanceDB>, after: number, first: number, ctx: Context) {
@@ -62,7 +67,10 @@ export async function assistanceChanges(
   // Refuse rather than advance the reader's cursor past changes it was never able to see.
   ctx.guard.requirePurpose('assistance', 'Query.assistanceChanges');
   const db = ctx.loaders.db;
-  const { visible, last } = await scan(db, decodeChangeCursor(args.after), first, ctx);
+  const key = await feedCursorKey(db);
+  const after = decodeChangeCursor(key, args.after);
+  requireWithinHead(after, await headOf(db));
+  const { visible, last } = await scan(db, after, first, ctx);
   const ids = (kind: string) => visible.filter((c) => c.kind === kind).map((c) => c.record_id);
   const determinationIds = ids('DETERMINATION');
   const feedbackIds = ids('FEEDBACK');
@@ -83,14 +91,14 @@ export async function assistanceChanges(
   const byId = new Map<string, unknown>([...determinations, ...feedback].map((r) => [r.id, r]));
   return {
     changes: visible.map((c) => ({
-      cursor: encodeChangeCursor(Number(c.sequence)),
+      cursor: encodeChangeCursor(key, Number(c.sequence)),
       kind: c.kind,
       recordedAt: c.recorded_at,
       household: { id: c.household_id },
       determination: c.kind === 'DETERMINATION' ? byId.get(c.record_id) : null,
       feedback: c.kind === 'FEEDBACK' ? byId.get(c.record_id) : null,
     })),
-    endCursor: encodeChangeCursor(last),
+    endCursor: encodeChangeCursor(key, last),
     hasMore: more !== undefined,
   };
 }

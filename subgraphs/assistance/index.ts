@@ -1,6 +1,7 @@
 /** Civil affairs: assistance determinations (dibao, tekun, low-income ...) and per-person status. */
 import { defineSubgraph } from '../runtime/definition.ts';
 import { loadSdl } from '../runtime/sdl.ts';
+import { feedCursorMigrations } from './feed-cursor.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers.ts';
 import { seeder } from './seed.ts';
@@ -10,7 +11,7 @@ export default defineSubgraph({
   name: 'assistance',
   typeDefs: loadSdl('assistance'),
   resolvers,
-  migrations,
+  migrations: { ...migrations, ...feedCursorMigrations },
   createLoaders,
   seeder,
 });

@@ -51,9 +51,9 @@ describe('production configuration', () => {
 
   it('refuses development keys', async () => {
     await ensureDevKeys(dir);
-    expect(() => keySet(devKeyFiles(dir, 'idp').publicJwks, { refuseDevKeys: true })).toThrow(
-      /development keys/,
-    );
+    await expect(
+      keySet(devKeyFiles(dir, 'idp').publicJwks, { refuseDevKeys: true }),
+    ).rejects.toThrow(/development keys/);
     await expect(
       signingKey(devKeyFiles(dir, 'gateway').privateJwk, { refuseDevKeys: true }),
     ).rejects.toThrow(/development key/);

@@ -270,8 +270,8 @@ describe('operations configuration', () => {
     await expect(gatewayIdentity(config)).rejects.toThrow(
       /development keys?, which production refuses/,
     );
-    expect(() => keySet(devKeyFiles(dataDir, 'idp').publicJwks, { refuseDevKeys: true })).toThrow(
-      /development keys, which production refuses/,
-    );
+    await expect(
+      keySet(devKeyFiles(dataDir, 'idp').publicJwks, { refuseDevKeys: true }),
+    ).rejects.toThrow(/development keys, which production refuses/);
   });
 });
