@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -98,6 +99,17 @@ describe('access context', () => {
     await expect(
       verifyAccessContext(none, 'housing', { query, variables: undefined }, keys.publicKey),
     ).resolves.toBeDefined();
+  });
+
+  it('hashes the same variables at both ends, for any JSON the gateway writes', () => {
+    // The gateway hashes the text it sends; the department re-serializes what it parsed.
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const sent = variablesJson(value);
+        expect(variablesJson(JSON.parse(sent))).toBe(sent);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('carries a unique id, and lives 15 s for the default 5 s deadline', async () => {
