@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import type { AccessContext } from '../schema/access.ts';
-import { AccessContextSigner, signAccessContext } from '../schema/access-context.ts';
+import { AccessContextSigner, signAccessContext, variablesJson } from '../schema/access-context.ts';
 import { JsonPostClient } from '../lib/http-client.ts';
 import { CATALOGUE } from '../schema/catalogue.ts';
 import { departmentCategoryMap } from '../schema/department-categories.ts';
@@ -32,10 +32,10 @@ runChild(async () => {
     departmentCategories: departmentCategoryMap(CATALOGUE, loadSdl),
   });
   const sign = options.stockAccessContext
-    ? (access: AccessContext, subgraph: string, query: string) =>
-        signAccessContext(access, subgraph, query, key)
-    : (access: AccessContext, subgraph: string, query: string) =>
-        signer.sign(access, subgraph, query);
+    ? (access: AccessContext, subgraph: string, query: string, variables: Obj) =>
+        signAccessContext(access, subgraph, query, variables, key)
+    : (access: AccessContext, subgraph: string, query: string, variables: Obj) =>
+        signer.sign(access, subgraph, query, variablesJson(variables));
   const clients = new Map(
     Object.entries(options.subgraphUrls).map(([name, url]) => [
       name,
@@ -44,7 +44,7 @@ runChild(async () => {
   );
 
   const call = async (subgraph: string, query: string, variables: Obj, access: AccessContext) => {
-    const accessContext = await sign(access, subgraph, query);
+    const accessContext = await sign(access, subgraph, query, variables);
     const body = JSON.stringify({ query, variables, extensions: { accessContext } });
     const response = await clients.get(subgraph)!.post(body);
     if (response.status !== 200) throw new Error(`${subgraph} answered HTTP ${response.status}`);

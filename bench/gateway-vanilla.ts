@@ -37,6 +37,7 @@ class SignedDataSource extends RemoteGraphQLDataSource<VanillaContext> {
       context.access,
       this.subgraph,
       request.query ?? '',
+      request.variables,
       this.signing.key,
     );
     request.extensions = { ...request.extensions, accessContext };

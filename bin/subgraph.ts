@@ -19,6 +19,8 @@ const launched = await launchDepartments({
   seed: cfg.seed,
   households: cfg.seedHouseholds,
   accessKeys: await subgraphVerificationKeys(cfg),
+  redisUrl: cfg.redisUrl,
+  tls: cfg.subgraphTls,
   onProgress: (done, total) => {
     if (done === total || done % 5000 === 0)
       console.log(`  seeding ${name}: ${done} / ${total} households`);

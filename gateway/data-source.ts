@@ -10,9 +10,15 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { AccessContext } from '../schema/access.ts';
-import { ACCESS_CONTEXT_ISSUER, AccessContextSigner } from '../schema/access-context.ts';
+import {
+  ACCESS_CONTEXT_ISSUER,
+  AccessContextSigner,
+  accessContextLifetime,
+  variablesJson,
+} from '../schema/access-context.ts';
 import { HttpCallError, JsonPostClient } from '../lib/http-client.ts';
 import type { SigningKey } from '../lib/identity/key-sources.ts';
+import type { TlsMaterial } from '../lib/tls-config.ts';
 import type { GatewayContext } from './context.ts';
 import { CircuitBreaker, type CircuitState } from './resilience/circuit-breaker.ts';
 import { unavailableErrors } from './resilience/unavailable-response.ts';
@@ -35,6 +41,8 @@ export interface DepartmentDataSourceOptions {
   signer?: AccessContextSigner;
   circuitBreaker?: { failureThreshold: number; cooldownMs: number };
   observer?: SubgraphCallObserver;
+  /** Mutual TLS to the department (its URL must then be https://). */
+  tls?: TlsMaterial | undefined;
 }
 
 export function createTimedFetcher(timeoutMs: number): Fetcher {
@@ -111,11 +119,14 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
     signer,
     circuitBreaker,
     observer,
+    tls,
   }: DepartmentDataSourceOptions) {
     super({ url, fetcher: createTimedFetcher(timeoutMs) });
-    this.client = new JsonPostClient(url, { timeoutMs });
+    this.client = new JsonPostClient(url, { timeoutMs, tls });
     this.name = name;
-    this.signer = signer ?? new AccessContextSigner(signing.key);
+    this.signer =
+      signer ??
+      new AccessContextSigner(signing.key, { lifetimeSeconds: accessContextLifetime(timeoutMs) });
     this.observer = observer;
     this.breaker = new CircuitBreaker({
       failureThreshold: circuitBreaker?.failureThreshold ?? 5,
@@ -124,14 +135,22 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
     });
   }
 
-  /** Every call carries the access context, signed for this department and this operation. */
-  override async willSendRequest({
-    request,
-    context,
-  }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+  /**
+   * Every call carries an access context signed for this department and this call (operation
+   * text and variables, as JSON exactly as the body carries them).
+   */
+  private signed(
+    { request, context }: GraphQLDataSourceProcessOptions<GatewayContext>,
+    variables: string,
+  ): string {
     if (!context.access) throw new Error('no access context: refusing to call a department');
-    const accessContext = this.signer.sign(context.access, this.name, request.query ?? '');
-    request.extensions = { ...request.extensions, accessContext };
+    return this.signer.sign(context.access, this.name, request.query ?? '', variables);
+  }
+
+  /** The stock transport's path (non-client calls): it serializes the variables itself. */
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const accessContext = this.signed(options, variablesJson(options.request.variables));
+    options.request.extensions = { ...options.request.extensions, accessContext };
   }
 
   /** Takes the department's access report into the request's, and out of the response. */
@@ -181,18 +200,23 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
     }
   }
 
-  /** One client operation: sign, POST, parse. Transport failures come out classified. */
+  /**
+   * One client operation: sign, POST, parse. Transport failures come out classified. The
+   * variables (entity batches: the largest part of the body) are serialized once, for both the
+   * signature's hash and the body.
+   */
   private async send(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
   ): Promise<GatewayGraphQLResponse> {
     const { request, context } = options;
-    await this.willSendRequest(options);
-    const body = JSON.stringify({
-      query: request.query,
-      variables: request.variables,
-      operationName: request.operationName,
-      extensions: request.extensions,
-    });
+    const variables = variablesJson(request.variables);
+    const accessContext = this.signed(options, variables);
+    const extensions = JSON.stringify({ ...request.extensions, accessContext });
+    const operationName =
+      request.operationName === undefined
+        ? ''
+        : `,"operationName":${JSON.stringify(request.operationName)}`;
+    const body = `{"query":${JSON.stringify(request.query ?? '')},"variables":${variables}${operationName},"extensions":${extensions}}`;
     let result;
     try {
       result = await this.client.post(body);
@@ -223,12 +247,9 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
     variables: Record<string, unknown>,
   ): Promise<T> {
     if (!this.breaker.allow()) throw new DepartmentLookupError(this.name, 'circuit_open');
-    const access = gatewayAccess(requestId);
-    const body = JSON.stringify({
-      query,
-      variables,
-      extensions: { accessContext: this.signer.sign(access, this.name, query) },
-    });
+    const json = variablesJson(variables);
+    const accessContext = this.signer.sign(gatewayAccess(requestId), this.name, query, json);
+    const body = `{"query":${JSON.stringify(query)},"variables":${json},"extensions":${JSON.stringify({ accessContext })}}`;
     let result;
     try {
       result = await this.client.post(body);

@@ -8,6 +8,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { PersistedQueryOptions } from '@apollo/server';
 import { defaultOperationsConfig, type OperationsConfig } from '../lib/operations-config.ts';
 import type { SharedStore } from '../lib/store/index.ts';
+import type { TlsMaterial } from '../lib/tls-config.ts';
 import type { CallerAuthenticator } from './access/caller.ts';
 import type { GatewayContext } from './context.ts';
 import type { DepartmentDataSourceOptions } from './data-source.ts';
@@ -31,6 +32,8 @@ export interface HardeningOptions {
   operations?: OperationsConfig;
   store: SharedStore;
   subgraphUrls: Record<string, string>;
+  /** The gateway's client certificate for the departments' readiness probes (mutual TLS). */
+  departmentTls?: TlsMaterial | undefined;
   logger?: Logger;
   metrics?: GatewayMetrics;
   /** Prefix of rate-limit counters in the shared store (tests isolate themselves with it). */
@@ -123,6 +126,7 @@ export function createHardening(options: HardeningOptions) {
     requires: operations.readinessRequires,
     supergraphLoaded: () => supergraphLoaded,
     draining: () => inFlight.isDraining,
+    tls: options.departmentTls,
   });
 
   return {

@@ -2,7 +2,7 @@
  * The development platform in one process: departments (seeded on first start) and the gateway.
  * `npm start` runs it; integration tests run the same function on free ports.
  */
-import type { PlatformConfig } from '../lib/config.ts';
+import { ConfigError, type PlatformConfig } from '../lib/config.ts';
 import { gatewayIdentity, subgraphVerificationKeys } from '../lib/identity/resolve.ts';
 import { createSharedStore, type SharedStore } from '../lib/store/index.ts';
 import { launchDepartments, type LaunchedDepartments } from '../subgraphs/runtime/launch.ts';
@@ -89,9 +89,17 @@ export async function startPlatform(
     `Starting departments (${storage}, seed ${config.seed}, ${config.seedHouseholds.toLocaleString('en')} households)…`,
   );
   const started = Date.now();
+  // Departments that require client certificates would refuse this process's own gateway.
+  if (config.subgraphTls && !config.gatewayTls)
+    throw new ConfigError([
+      'SUBGRAPH_TLS_* makes the departments require a client certificate: set GATEWAY_TLS_* too',
+    ]);
   const identity = await gatewayIdentity(config);
   const departments = await launchDepartments({
     accessKeys: await subgraphVerificationKeys(config),
+    redisUrl: config.redisUrl,
+    ...(options.databasePrefix ? { replayKeyPrefix: options.databasePrefix } : {}),
+    tls: config.subgraphTls,
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     ...(options.databasePrefix ? { databasePrefix: options.databasePrefix } : {}),
@@ -147,6 +155,7 @@ export async function startPlatform(
       supergraphSdl,
       subgraphUrls: departments.urls,
       subgraphTimeoutMs: config.subgraphTimeoutMs,
+      departmentTls: config.gatewayTls,
       host: config.host,
       port: options.anyPorts ? 0 : config.gatewayPort,
       // In production the explorer comes with introspection (INTROSPECTION=true), never presets.

@@ -10,11 +10,12 @@ import { CATALOGUE } from '../schema/catalogue.ts';
 import { departmentCategoryMap } from '../schema/department-categories.ts';
 import { formatClientError } from '../schema/errors.ts';
 import { Policy } from '../schema/policy.ts';
-import { AccessContextSigner } from '../schema/access-context.ts';
+import { AccessContextSigner, accessContextLifetime } from '../schema/access-context.ts';
 import { listen, sendJson, type Listening } from '../lib/http.ts';
 import type { GatewayIdentity } from '../lib/identity/resolve.ts';
 import type { OperationsConfig } from '../lib/operations-config.ts';
 import type { SharedStore } from '../lib/store/index.ts';
+import type { TlsMaterial } from '../lib/tls-config.ts';
 import { loadSdl } from '../subgraphs/runtime/sdl.ts';
 import { createCallerAuthenticator } from './access/caller.ts';
 import { ConsentVerifier } from './access/consent.ts';
@@ -40,6 +41,8 @@ export interface GatewayOptions {
   /** Subgraph name → URL. Every subgraph of the supergraph must have one. */
   subgraphUrls: Record<string, string>;
   subgraphTimeoutMs: number;
+  /** Mutual TLS to the departments: client certificate and the departments' CA. */
+  departmentTls?: TlsMaterial | undefined;
   host: string;
   port: number;
   /** Serve the explorer at GET /graphql (text/html). */
@@ -72,10 +75,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const policy = new Policy(CATALOGUE);
   const signer = new AccessContextSigner(options.identity.signing.key, {
     departmentCategories: departmentCategoryMap(CATALOGUE, loadSdl),
+    lifetimeSeconds: accessContextLifetime(options.subgraphTimeoutMs),
   });
   const hardening = createHardening({
     store: options.store,
     subgraphUrls: options.subgraphUrls,
+    departmentTls: options.departmentTls,
     ...(options.operations ? { operations: options.operations } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
@@ -95,6 +100,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       timeoutMs: options.subgraphTimeoutMs,
       signing: options.identity.signing,
       signer,
+      tls: options.departmentTls,
       ...hardening.departmentOptions(),
     });
     departments.set(name, source);

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { SUBGRAPHS } from '../schema/catalogue.ts';
 import { readOperationsConfig, type OperationsConfig } from './operations-config.ts';
+import { readTlsMaterial, type TlsMaterial } from './tls-config.ts';
 
 export type RuntimeEnv = 'development' | 'production' | 'test';
 
@@ -26,6 +27,10 @@ export interface PlatformConfig {
   subgraphUrls: Record<string, string>;
   /** How long the gateway waits for one subgraph call. */
   subgraphTimeoutMs: number;
+  /** Departments serve HTTPS and require gateway client certificates (SUBGRAPH_TLS_*). */
+  subgraphTls: TlsMaterial | undefined;
+  /** The gateway's client certificate and the CA of the departments' (GATEWAY_TLS_*). */
+  gatewayTls: TlsMaterial | undefined;
   /** Seed of the synthetic-data generator and the number of households it makes. */
   seed: number;
   seedHouseholds: number;
@@ -139,6 +144,11 @@ export function loadConfig(
   }
   const host = read.string('HOST') ?? '127.0.0.1';
   const gatewayPort = read.integer('PORT', 4000, 0, 65535);
+  const subgraphTls = readTlsMaterial(read, 'SUBGRAPH_TLS', cwd);
+  const gatewayTls = readTlsMaterial(read, 'GATEWAY_TLS', cwd);
+  const scheme = subgraphTls || gatewayTls ? 'https' : 'http';
+  // With a client certificate configured, a plain-HTTP department would get calls without it.
+  const protocols = gatewayTls ? ['https:'] : ['http:', 'https:'];
   const subgraphPorts: Record<string, number> = {};
   const subgraphUrls: Record<string, string> = {};
   for (const subgraph of SUBGRAPHS) {
@@ -147,7 +157,7 @@ export function loadConfig(
     subgraphPorts[subgraph.name] = port;
     const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
     subgraphUrls[subgraph.name] =
-      read.url(`${prefix}_URL`, ['http:', 'https:']) ?? `http://${urlHost}:${port}/graphql`;
+      read.url(`${prefix}_URL`, protocols) ?? `${scheme}://${urlHost}:${port}/graphql`;
   }
   const config: PlatformConfig = {
     env: nodeEnv as RuntimeEnv,
@@ -159,6 +169,8 @@ export function loadConfig(
     subgraphPorts,
     subgraphUrls,
     subgraphTimeoutMs: read.integer('SUBGRAPH_TIMEOUT_MS', 5000, 50, 120_000),
+    subgraphTls,
+    gatewayTls,
     seed: read.integer('SEED', 20260101, 0, 2 ** 31 - 1),
     seedHouseholds: read.integer('SEED_HOUSEHOLDS', 20_000, 1, 5_000_000),
     identity: {

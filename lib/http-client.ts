@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { TlsMaterial } from './tls-config.ts';
 
 export class HttpCallError extends Error {
   constructor(
@@ -28,6 +29,17 @@ export interface PostClientOptions {
   maxSockets?: number;
   /** Largest response accepted, so a broken department cannot exhaust memory. */
   maxResponseBytes?: number;
+  /**
+   * Mutual TLS: the client certificate presented, and the only CA the department's certificate
+   * may chain to. Requires an https:// URL (refused otherwise, rather than sent without it).
+   */
+  tls?: TlsMaterial | undefined;
+}
+
+/** Refuses a client certificate configured for a plain-HTTP URL: its calls would go without. */
+function checkTls(url: URL, tls: TlsMaterial | undefined): void {
+  if (tls && url.protocol !== 'https:')
+    throw new Error(`a client certificate is configured, but ${url.origin} is not https://`);
 }
 
 export class JsonPostClient {
@@ -40,14 +52,17 @@ export class JsonPostClient {
     private readonly options: PostClientOptions,
   ) {
     this.url = new URL(url);
+    checkTls(this.url, options.tls);
     const secure = this.url.protocol === 'https:';
     this.request = secure ? https.request : http.request;
-    const Agent = secure ? https.Agent : http.Agent;
-    this.agent = new Agent({
+    const agentOptions = {
       keepAlive: true,
       maxSockets: options.maxSockets ?? 64,
-      scheduling: 'lifo',
-    });
+      scheduling: 'lifo' as const,
+    };
+    this.agent = secure
+      ? new https.Agent({ ...agentOptions, ...options.tls })
+      : new http.Agent(agentOptions);
   }
 
   post(body: string, headers: Record<string, string> = {}): Promise<HttpCallResult> {
@@ -99,4 +114,19 @@ export class JsonPostClient {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** GET on `url`; true when it answers 2xx within the time (readiness probes, over mTLS too). */
+export function probe(url: URL, timeoutMs: number, tls?: TlsMaterial): Promise<boolean> {
+  checkTls(url, tls);
+  const get = url.protocol === 'https:' ? https.get : http.get;
+  return new Promise((resolve) => {
+    const req = get(url, { ...tls, agent: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on('end', () => resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300));
+      res.on('error', () => resolve(false));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
 }

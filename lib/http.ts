@@ -4,6 +4,7 @@
  * sides need to read headers before Apollo sees the request.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 
@@ -151,10 +152,18 @@ export async function listen(
   port: number,
   host: string,
   path = '/graphql',
+  tls?: { cert: Buffer; key: Buffer; ca: Buffer },
 ): Promise<Listening> {
   // A batch review sends up to 100 consent tokens (about 1 KB each) in X-Consent-Token: well
   // past Node's default 16 KB of headers.
-  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler);
+  const options = { maxHeaderSize: MAX_HEADER_BYTES };
+  // Mutual TLS: a client without a certificate signed by `ca` is refused in the handshake.
+  const server = tls
+    ? https.createServer(
+        { ...options, ...tls, requestCert: true, rejectUnauthorized: true },
+        handler,
+      )
+    : http.createServer(options, handler);
   // Longer than typical proxy idle timeouts, so the proxy closes first and never hits a reset.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -170,7 +179,7 @@ export async function listen(
   return {
     server,
     port: bound,
-    url: `http://${shownHost}:${bound}${path}`,
+    url: `${tls ? 'https' : 'http'}://${shownHost}:${bound}${path}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -5,7 +5,9 @@
  * a 503 names what is not ready. Results are kept for a second: a probe storm never turns into
  * a storm on the departments.
  */
+import { probe } from '../../lib/http-client.ts';
 import type { SharedStore } from '../../lib/store/index.ts';
+import type { TlsMaterial } from '../../lib/tls-config.ts';
 import type { ReadinessCheck } from '../../lib/operations-config.ts';
 
 export interface ReadinessOptions {
@@ -16,6 +18,8 @@ export interface ReadinessOptions {
   supergraphLoaded: () => boolean;
   draining: () => boolean;
   timeoutMs?: number;
+  /** The gateway's client certificate, when departments require one (mutual TLS). */
+  tls?: TlsMaterial | undefined;
 }
 
 export interface ReadinessReport {
@@ -30,18 +34,6 @@ export interface ReadinessReport {
   problems: string[];
 }
 
-async function probe(url: string, timeoutMs: number): Promise<boolean> {
-  try {
-    const response = await fetch(new URL('/healthz', url), {
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await response.arrayBuffer();
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
-
 export function createReadiness(options: ReadinessOptions): () => Promise<ReadinessReport> {
   const timeoutMs = options.timeoutMs ?? 1000;
   let cached: { at: number; report: Promise<ReadinessReport> } | undefined;
@@ -53,7 +45,9 @@ export function createReadiness(options: ReadinessOptions): () => Promise<Readin
         () => true,
         () => false,
       ),
-      ...names.map((name) => probe(options.subgraphUrls[name]!, timeoutMs)),
+      ...names.map((name) =>
+        probe(new URL('/healthz', options.subgraphUrls[name]!), timeoutMs, options.tls),
+      ),
     ]);
     const report: ReadinessReport = {
       status: 'ready',

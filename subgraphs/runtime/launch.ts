@@ -3,7 +3,9 @@
  * `npm run subgraph`, the benchmarks and the tests, so they all run the same path.
  */
 import { openDatabase, type Database } from '../../lib/db.ts';
+import type { TlsMaterial } from '../../lib/tls-config.ts';
 import type { AnyTables, SubgraphDefinition } from './definition.ts';
+import { createReplayCache, type ReplayCache } from './replay-cache.ts';
 import { loadDefinitions } from './registry.ts';
 import { ensureSeeded } from './seeding.ts';
 import {
@@ -27,6 +29,15 @@ export interface LaunchOptions {
   onProgress?: (done: number, total: number, names: string[]) => void;
   /** Keys that verify the gateway's access contexts. */
   accessKeys: SubgraphServerOptions['accessKeys'];
+  /**
+   * Redis for the access-context replay cache, shared with the department's other replicas
+   * (unset: this process's memory, right for a department that runs once).
+   */
+  redisUrl?: string | undefined;
+  /** Prefix of the replay cache's Redis keys (tests isolate themselves with it). */
+  replayKeyPrefix?: string;
+  /** Serve HTTPS and require the gateway's client certificate (mutual TLS). */
+  tls?: TlsMaterial | undefined;
 }
 
 export interface Department {
@@ -47,6 +58,7 @@ export interface LaunchedDepartments {
 export async function launchDepartments(options: LaunchOptions): Promise<LaunchedDepartments> {
   const definitions = await loadDefinitions(options.names);
   const opened: { definition: SubgraphDefinition; database: Database<AnyTables> }[] = [];
+  let replayCache: ReplayCache | undefined;
   try {
     for (const definition of definitions) {
       const database = await openDatabase({
@@ -63,11 +75,17 @@ export async function launchDepartments(options: LaunchOptions): Promise<Launche
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     const departments: Department[] = [];
+    // One for the departments of this process: its keys name the department.
+    replayCache = createReplayCache(options.redisUrl, {
+      ...(options.replayKeyPrefix ? { keyPrefix: options.replayKeyPrefix } : {}),
+    });
     for (const { definition, database } of opened) {
       const server = await startSubgraph(definition, database, {
         host: options.host,
         port: options.ports?.[definition.name] ?? 0,
         accessKeys: options.accessKeys,
+        replayCache,
+        tls: options.tls,
       });
       departments.push({ definition, database, server });
     }
@@ -79,9 +97,11 @@ export async function launchDepartments(options: LaunchOptions): Promise<Launche
       close: async () => {
         await Promise.all(departments.map((d) => d.server.close()));
         await Promise.all(departments.map((d) => d.database.close()));
+        await replayCache?.close();
       },
     };
   } catch (error) {
+    await replayCache?.close();
     await Promise.all(opened.map((o) => o.database.close().catch(() => undefined)));
     throw error;
   }

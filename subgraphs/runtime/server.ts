@@ -20,6 +20,8 @@ import { Policy } from '../../schema/policy.ts';
 import { AccessReport } from '../../schema/access-report.ts';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Database } from '../../lib/db.ts';
+import { StoreUnavailableError } from '../../lib/store/shared-store.ts';
+import type { TlsMaterial } from '../../lib/tls-config.ts';
 import {
   BadJsonError,
   BodyTooLargeError,
@@ -35,6 +37,7 @@ import type { AnyTables, SubgraphContext, SubgraphDefinition } from './definitio
 import { applyFieldPolicy } from './field-policy.ts';
 import { AccessGuard } from './guard.ts';
 import { migrate } from './migrate.ts';
+import { MemoryReplayCache, type ReplayCache } from './replay-cache.ts';
 import { seedStateMigration } from './seeding.ts';
 
 export interface SubgraphServerOptions {
@@ -44,6 +47,10 @@ export interface SubgraphServerOptions {
   maxBodyBytes?: number;
   /** Keys that verify the gateway's access contexts. */
   accessKeys: CryptoKey | KeyObject | JWTVerifyGetKey;
+  /** The ids of accepted access contexts (default: this process's memory; closed by the caller). */
+  replayCache?: ReplayCache;
+  /** Serve HTTPS and require a client certificate `tls.ca` signed (mutual TLS). */
+  tls?: TlsMaterial | undefined;
   policy?: Policy;
 }
 
@@ -88,6 +95,16 @@ const unauthenticated = {
   ],
 };
 
+/** The replay cache cannot be read: no call is accepted until it can (fail closed). */
+const replayCheckUnavailable = {
+  errors: [
+    {
+      message: 'The department cannot check access contexts for reuse: try again shortly',
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+    },
+  ],
+};
+
 /** Creates the department's tables (runtime tables first). */
 export async function prepareDatabase(
   definition: SubgraphDefinition,
@@ -123,6 +140,7 @@ export async function startSubgraph(
   });
   await server.start();
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const replayCache = options.replayCache ?? new MemoryReplayCache();
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
@@ -132,18 +150,24 @@ export async function startSubgraph(
       if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
       if (req.method !== 'POST') return sendJson(res, 405, unauthenticated, { allow: 'POST' });
       const body = parseJsonBody(await readBody(req, maxBodyBytes)) as
-        { query?: unknown; extensions?: { accessContext?: unknown } } | undefined;
+        | { query?: unknown; variables?: unknown; extensions?: { accessContext?: unknown } }
+        | undefined;
       let verified;
       try {
         const query = typeof body?.query === 'string' ? body.query : '';
         verified = await verifyAccessContext(
           body?.extensions?.accessContext,
           definition.name,
-          query,
+          { query, variables: body?.variables },
           options.accessKeys,
         );
+        // Only verified contexts are recorded: nobody without the gateway's key can fill it.
+        if (!(await replayCache.firstUse(`${definition.name}:${verified.id}`, verified.validUntil)))
+          throw new AccessContextError('access context already used');
       } catch (error) {
         if (error instanceof AccessContextError) return sendJson(res, 401, unauthenticated);
+        if (error instanceof StoreUnavailableError)
+          return sendJson(res, 503, replayCheckUnavailable);
         throw error;
       }
       const { access, reportFormat } = verified;
@@ -175,7 +199,7 @@ export async function startSubgraph(
     });
   };
 
-  const listening = await listen(handler, options.port, options.host);
+  const listening = await listen(handler, options.port, options.host, '/graphql', options.tls);
   return {
     ...listening,
     name: definition.name,
@@ -183,6 +207,7 @@ export async function startSubgraph(
     close: async () => {
       await listening.close();
       await server.stop();
+      if (!options.replayCache) await replayCache.close();
     },
   };
 }

@@ -67,6 +67,7 @@ export async function subgraphGql(
           access,
           subgraph,
           query,
+          variables,
           testGatewayKeys.privateKey,
           reportFormat ? { reportFormat } : {},
         ),

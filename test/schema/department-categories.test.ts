@@ -23,7 +23,7 @@ const names = SUBGRAPHS.map((s) => s.name);
 
 /** What the department reads out of the context signed for it. */
 const received = (access: AccessContext, subgraph: string): AccessContext => {
-  const payload = signer.sign(access, subgraph, query).split('.')[1]!;
+  const payload = signer.sign(access, subgraph, query, 'null').split('.')[1]!;
   return JSON.parse(Buffer.from(payload, 'base64url').toString()).ctx;
 };
 
@@ -108,8 +108,13 @@ describe("each department's consent categories", () => {
         { id: 'c3', household: 'H000002', subjects: [people[1]!], code: 'CONSENT_REVOKED' },
       ] as AccessContext['rejected'],
     });
-    const token = signer.sign(access, 'medical', query);
-    const { access: medical } = await verifyAccessContext(token, 'medical', query, keys.publicKey);
+    const token = signer.sign(access, 'medical', query, 'null');
+    const { access: medical } = await verifyAccessContext(
+      token,
+      'medical',
+      { query, variables: null },
+      keys.publicKey,
+    );
     expect(medical.grants.map((g) => [g.id, g.categories.sort()])).toEqual([
       ['c1', ['identity', 'medical-expense', 'medical-insurance']],
       ['c2', []],
