@@ -134,7 +134,8 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
     const unavailable = () => ({
       errors: unavailableErrors(this.name, options.request, options.document),
     });
-    if (!this.breaker.allow()) {
+    const permit = this.breaker.allow();
+    if (!permit) {
       this.observer?.call(this.name, 'circuit_open', 0);
       return unavailable();
     }
@@ -144,17 +145,17 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
       const response = await this.send(options);
       if (!wellFormed(response, options.request.variables?.representations))
         throw new SubgraphCallFailure('bad_response');
-      this.breaker.succeeded();
+      this.breaker.succeeded(permit);
       this.observer?.call(this.name, 'ok', seconds());
       return response;
     } catch (error) {
       if (!(error instanceof SubgraphCallFailure)) {
-        this.breaker.released();
+        this.breaker.released(permit);
         throw error;
       }
       // A 4xx is an answer (the department is alive); anything else counts towards opening.
-      if (error.status !== undefined && error.status < 500) this.breaker.released();
-      else this.breaker.failed();
+      if (error.status !== undefined && error.status < 500) this.breaker.released(permit);
+      else this.breaker.failed(permit);
       this.observer?.call(this.name, error.outcome, seconds());
       return unavailable();
     }

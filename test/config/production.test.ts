@@ -33,6 +33,43 @@ describe('production configuration', () => {
     }
   });
 
+  describe('the shared store', () => {
+    const keys = {
+      NODE_ENV: 'production',
+      IDP_JWKS: 'idp.json',
+      IDP_ISSUER: 'https://idp',
+      IDP_AUDIENCE: 'gateway',
+      CONSENT_JWKS: 'consent.json',
+      CONSENT_ISSUER: 'https://consent',
+      GATEWAY_SIGNING_KEY: 'gateway.jwk',
+    };
+    const problemsOf = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+
+    it('requires REDIS_URL: replicas share revocations and rate limits through it', () => {
+      const problems = problemsOf(keys);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^REDIS_URL is required in production/);
+      expect(problems[0]).toContain('ALLOW_MEMORY_STORE=single-replica');
+      expect(problemsOf({ ...keys, REDIS_URL: 'redis://redis:6379' })).toEqual([]);
+    });
+
+    it('runs one replica on the memory store only when told so in exactly those words', () => {
+      expect(problemsOf({ ...keys, ALLOW_MEMORY_STORE: 'single-replica' })).toEqual([]);
+      expect(problemsOf({ ...keys, ALLOW_MEMORY_STORE: 'true' })).toEqual([
+        'ALLOW_MEMORY_STORE may only be "single-replica"',
+      ]);
+      // Development needs neither.
+      expect(problemsOf({})).toEqual([]);
+    });
+  });
+
   it('reports bad values without echoing secrets', () => {
     let error: unknown;
     try {
