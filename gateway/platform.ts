@@ -13,7 +13,11 @@ import { HOUSEHOLD_QUERY } from './sample-query.ts';
 import { developmentPresets } from './explorer/presets.ts';
 import { openAudit, type Audit } from './audit/index.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
-import { createSharedState, rebuildAtStart } from './revocations/shared-state.ts';
+import {
+  createSharedState,
+  memoryStoreWarning,
+  rebuildAtStart,
+} from './revocations/shared-state.ts';
 import type { DurableRevocationStore } from './revocations/durable-store.ts';
 import { createGatewayMetrics } from './observability/metrics.ts';
 
@@ -142,11 +146,8 @@ export async function startPlatform(
       logger,
     });
     if (store.kind === 'redis') log(await redisStatus(store));
-    else if (config.env === 'production')
-      logger.warn(
-        'ALLOW_MEMORY_STORE=single-replica: shared state is in this process only; ' +
-          'run exactly one gateway replica, or set REDIS_URL',
-      );
+    const warning = memoryStoreWarning(config);
+    if (warning) logger.warn(warning);
     await rebuildAtStart(store);
     if (departments.seeded.length > 0) {
       log(

@@ -49,6 +49,21 @@ export function createSharedState(options: SharedStateOptions): DurableRevocatio
 }
 
 /**
+ * The warning production logs at every start on the in-memory store (only reachable with
+ * ALLOW_MEMORY_STORE=single-replica: lib/config.ts refuses it otherwise).
+ */
+export function memoryStoreWarning(config: {
+  env: string;
+  redisUrl: string | undefined;
+}): string | undefined {
+  if (config.env !== 'production' || config.redisUrl) return undefined;
+  return (
+    'ALLOW_MEMORY_STORE=single-replica: shared state is in this process only; run exactly one ' +
+    'gateway replica, or set REDIS_URL'
+  );
+}
+
+/**
  * Fills the view before the gateway serves. A Redis that does not answer yet is no reason to stop:
  * its view stays stale, so consents are refused until the first check finds it back and rebuilds
  * it. A ledger that cannot be read is: the memory view would be trusted without its revocations.

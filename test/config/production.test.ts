@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../lib/config.ts';
 import { devKeyFiles, ensureDevKeys } from '../../lib/identity/dev-keys.ts';
 import { keySet, signingKey } from '../../lib/identity/key-sources.ts';
+import { memoryStoreWarning } from '../../gateway/revocations/shared-state.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'gd-prod-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,6 +63,11 @@ describe('production configuration', () => {
 
     it('runs one replica on the memory store only when told so in exactly those words', () => {
       expect(problemsOf({ ...keys, ALLOW_MEMORY_STORE: 'single-replica' })).toEqual([]);
+      // …and says so at every start.
+      const optedOut = loadConfig({ ...keys, ALLOW_MEMORY_STORE: 'single-replica' });
+      expect(memoryStoreWarning(optedOut)).toMatch(/run exactly one gateway replica/);
+      expect(memoryStoreWarning({ ...optedOut, redisUrl: 'redis://redis:6379' })).toBeUndefined();
+      expect(memoryStoreWarning(loadConfig({}))).toBeUndefined();
       expect(problemsOf({ ...keys, ALLOW_MEMORY_STORE: 'true' })).toEqual([
         'ALLOW_MEMORY_STORE may only be "single-replica"',
       ]);
