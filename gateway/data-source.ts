@@ -174,7 +174,8 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
     const unavailable = () => ({
       errors: unavailableErrors(this.name, options.request, options.document),
     });
-    if (!this.breaker.allow()) {
+    const permit = this.breaker.allow();
+    if (!permit) {
       this.observer?.call(this.name, 'circuit_open', 0);
       return unavailable();
     }
@@ -184,17 +185,17 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
       const response = await this.send(options);
       if (!wellFormed(response, options.request.variables?.representations))
         throw new SubgraphCallFailure('bad_response');
-      this.breaker.succeeded();
+      this.breaker.succeeded(permit);
       this.observer?.call(this.name, 'ok', seconds());
       return response;
     } catch (error) {
       if (!(error instanceof SubgraphCallFailure)) {
-        this.breaker.released();
+        this.breaker.released(permit);
         throw error;
       }
       // A 4xx is an answer (the department is alive); anything else counts towards opening.
-      if (error.status !== undefined && error.status < 500) this.breaker.released();
-      else this.breaker.failed();
+      if (error.status !== undefined && error.status < 500) this.breaker.released(permit);
+      else this.breaker.failed(permit);
       this.observer?.call(this.name, error.outcome, seconds());
       return unavailable();
     }
@@ -246,7 +247,8 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
     query: string,
     variables: Record<string, unknown>,
   ): Promise<T> {
-    if (!this.breaker.allow()) throw new DepartmentLookupError(this.name, 'circuit_open');
+    const permit = this.breaker.allow();
+    if (!permit) throw new DepartmentLookupError(this.name, 'circuit_open');
     const json = variablesJson(variables);
     const accessContext = this.signer.sign(gatewayAccess(requestId), this.name, query, json);
     const body = `{"query":${JSON.stringify(query)},"variables":${json},"extensions":${JSON.stringify({ accessContext })}}`;
@@ -254,7 +256,7 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
     try {
       result = await this.client.post(body);
     } catch (error) {
-      this.breaker.failed();
+      this.breaker.failed(permit);
       throw new DepartmentLookupError(this.name, classify(error).outcome);
     }
     let response: { data?: Record<string, unknown> | null; errors?: unknown[] } | undefined;
@@ -263,8 +265,8 @@ export class DepartmentDataSource extends RemoteGraphQLDataSource<GatewayContext
     } catch {
       // Not JSON: counted with the malformed answers below.
     }
-    if (result.status >= 500) this.breaker.failed();
-    else this.breaker.released();
+    if (result.status >= 500) this.breaker.failed(permit);
+    else this.breaker.succeeded(permit);
     if (result.status !== 200 || !isObject(response?.data) || response.errors?.length) {
       throw new DepartmentLookupError(this.name, 'bad_response');
     }

@@ -4,7 +4,7 @@
  */
 import { ConfigError, type PlatformConfig } from '../lib/config.ts';
 import { gatewayIdentity, subgraphVerificationKeys } from '../lib/identity/resolve.ts';
-import { createSharedStore, type SharedStore } from '../lib/store/index.ts';
+import type { SharedStore } from '../lib/store/index.ts';
 import { launchDepartments, type LaunchedDepartments } from '../subgraphs/runtime/launch.ts';
 import { readSupergraph } from '../schema/compose.ts';
 import { sampleHouseholds, type SampleHousehold } from '../subgraphs/household/sample.ts';
@@ -13,6 +13,12 @@ import { HOUSEHOLD_QUERY } from './sample-query.ts';
 import { developmentPresets } from './explorer/presets.ts';
 import { openAudit, type Audit } from './audit/index.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
+import {
+  createSharedState,
+  memoryStoreWarning,
+  rebuildAtStart,
+} from './revocations/shared-state.ts';
+import type { DurableRevocationStore } from './revocations/durable-store.ts';
 import { createGatewayMetrics } from './observability/metrics.ts';
 
 export interface PlatformOptions {
@@ -30,7 +36,7 @@ export interface RunningPlatform {
   gateway: RunningGateway;
   departments: LaunchedDepartments;
   sample: SampleHousehold | undefined;
-  store: SharedStore;
+  store: DurableRevocationStore;
   audit: Audit;
   close(): Promise<void>;
 }
@@ -109,11 +115,11 @@ export async function startPlatform(
     households: config.seedHouseholds,
     onProgress: progressReporter(log),
   });
-  const store = createSharedStore(config.redisUrl);
   const supergraphSdl = readSupergraph();
   const metrics = createGatewayMetrics();
   const logger = options.logger ?? createLogger({ level: config.operations.logLevel });
   let audit: Audit | undefined;
+  let store: DurableRevocationStore | undefined;
   try {
     audit = await openAudit({
       dataDir: config.dataDir,
@@ -141,7 +147,16 @@ export async function startPlatform(
           'access log checkpointer stopped; the log writer checkpoints inside its commits from now on',
         ),
     });
+    store = createSharedState({
+      redisUrl: config.redisUrl,
+      database: audit.log.database,
+      storeCircuitBreaker: config.operations.storeCircuitBreaker,
+      logger,
+    });
     if (store.kind === 'redis') log(await redisStatus(store));
+    const warning = memoryStoreWarning(config);
+    if (warning) logger.warn(warning);
+    await rebuildAtStart(store);
     if (departments.seeded.length > 0) {
       log(
         `  seeded ${departments.seeded.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
@@ -195,13 +210,13 @@ export async function startPlatform(
         await gateway.close();
         await audit!.close();
         await departments.close();
-        await store.close();
+        await store!.close();
       },
     };
   } catch (error) {
+    await store?.close();
     await audit?.close();
     await departments.close();
-    await store.close();
     throw error;
   }
 }

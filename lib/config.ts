@@ -129,6 +129,12 @@ export class Reader {
   }
 }
 
+/**
+ * Production's explicit opt-out of REDIS_URL, for a site that runs a single gateway replica: its
+ * in-memory store is rebuilt from the database at start, but no other replica would see it.
+ */
+export const MEMORY_STORE_OPT_OUT = 'ALLOW_MEMORY_STORE';
+
 export function envVarPrefix(subgraph: string): string {
   return `SUBGRAPH_${subgraph.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
@@ -196,6 +202,14 @@ export function loadConfig(
     for (const [name, value] of required) {
       if (!value)
         read.problems.push(`${name} is required in production (development keys are refused)`);
+    }
+    const memoryStore = read.string(MEMORY_STORE_OPT_OUT);
+    if (memoryStore !== undefined && memoryStore !== 'single-replica') {
+      read.problems.push(`${MEMORY_STORE_OPT_OUT} may only be "single-replica"`);
+    } else if (!config.redisUrl && memoryStore === undefined) {
+      read.problems.push(
+        `REDIS_URL is required in production (replicas share revocations and rate limits through it; ${MEMORY_STORE_OPT_OUT}=single-replica runs one replica on the in-memory store)`,
+      );
     }
     if (!id.gatewaySigningKey && !id.gatewayJwks) {
       read.problems.push(

@@ -54,6 +54,8 @@ export interface OperationsConfig {
   };
   rateLimit: RateLimitConfig;
   circuitBreaker: { failureThreshold: number; cooldownMs: number };
+  /** The shared store's (Redis's) breaker: a hung store fails closed fast instead of slowly. */
+  storeCircuitBreaker: { failureThreshold: number; cooldownMs: number };
   /** How long a shutdown waits for in-flight requests before closing anyway. */
   shutdownDrainMs: number;
   /**
@@ -108,6 +110,10 @@ export function readOperationsConfig(read: EnvReader, env: string, cwd: string):
     circuitBreaker: {
       failureThreshold: read.integer('CIRCUIT_BREAKER_FAILURES', 5, 1, 1000),
       cooldownMs: read.integer('CIRCUIT_BREAKER_COOLDOWN_MS', 10_000, 100, 600_000),
+    },
+    storeCircuitBreaker: {
+      failureThreshold: read.integer('STORE_CIRCUIT_BREAKER_FAILURES', 3, 1, 1000),
+      cooldownMs: read.integer('STORE_CIRCUIT_BREAKER_COOLDOWN_MS', 1000, 100, 600_000),
     },
     shutdownDrainMs: read.integer('SHUTDOWN_DRAIN_MS', 10_000, 0, 600_000),
     auditCommitDelayMs: read.integer('AUDIT_COMMIT_DELAY_MS', 8, 0, 100),

@@ -2,6 +2,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { usesPostgres } from '../../lib/db.ts';
 import { GENESIS_HASH } from './hash-chain.ts';
+import { consentRevocationsMigration } from '../revocations/revocation-ledger.ts';
 import { EMBEDDED_INDEX_DDL, embeddedRow, type SubjectEntry } from './subject-index.ts';
 
 export interface AccessLogTable {
@@ -122,6 +123,8 @@ export const auditMigrations: Record<string, Migration> = {
       });
     },
   },
+  /** Revocations, kept here and rebuilt into the shared store from here (gateway/revocations/). */
+  '0004_consent_revocations': consentRevocationsMigration,
 };
 
 /** The old subject rows as entries, record by record in the order they were written. */

@@ -1,5 +1,14 @@
-/** The single-process store: a map with expiry. */
-import type { CounterHit, CounterState, RevocationRecord, SharedStore } from './shared-store.ts';
+/**
+ * The single-process store: maps with expiry. Its revocation view lives and dies with the
+ * process, so it is complete once the platform has loaded it at start.
+ */
+import type {
+  CounterHit,
+  CounterState,
+  KeptRevocation,
+  RevocationRecord,
+  SharedStore,
+} from './shared-store.ts';
 
 export class MemoryStore implements SharedStore {
   readonly kind = 'memory' as const;
@@ -8,9 +17,19 @@ export class MemoryStore implements SharedStore {
   private nextCounterSweep = 0;
 
   async revokeConsent(record: RevocationRecord, expiresAt: number): Promise<void> {
+    this.keep(record, expiresAt);
+    this.sweep();
+  }
+
+  /** The first revocation (time, who, why) is the one kept. */
+  private keep(record: RevocationRecord, expiresAt: number): void {
     if (!this.revocations.has(record.consentId)) {
       this.revocations.set(record.consentId, { record, expiresAt });
     }
+  }
+
+  async loadRevocations(revocations: readonly KeptRevocation[]): Promise<void> {
+    for (const { record, expiresAt } of revocations) this.keep(record, expiresAt);
     this.sweep();
   }
 

@@ -3,17 +3,28 @@
  * offline queue, a short command timeout) so requests fail closed at once instead of hanging, and
  * the client reconnects by itself when Redis returns. Keys share one hash tag so that multi-key
  * reads also work on Redis Cluster.
+ *
+ * The revocation view is trusted only while a marker key names the running Redis server (its
+ * `run_id`, new at every start): a Redis that restarted, empty or from an older snapshot, fails
+ * the marker, and the view is rebuilt from the database before any consent is honoured again.
+ * The marker travels in the same MGET as the consent ids, so the check costs no round trip.
  */
 import { Redis } from 'ioredis';
 import {
+  RevocationViewStaleError,
   StoreUnavailableError,
   type CounterHit,
   type CounterState,
+  type KeptRevocation,
   type RevocationRecord,
   type SharedStore,
 } from './shared-store.ts';
 
 const key = (consentId: string) => `{gd}:consent:revoked:${consentId}`;
+/** Holds the run_id of the Redis server the view was last rebuilt on. */
+export const REVOCATION_VIEW_KEY = '{gd}:consent:revocations-view';
+/** Revocations per pipelined round trip while the view is rebuilt. */
+const LOAD_BATCH = 1000;
 const counterKey = (name: string) => `{gd}:counter:${name}`;
 
 /**
@@ -43,6 +54,8 @@ type CountingRedis = Redis & {
 export class RedisStore implements SharedStore {
   readonly kind = 'redis' as const;
   private readonly redis: CountingRedis;
+  /** The connected server's run_id, asked once per connection. */
+  private serverRunId: Promise<string> | undefined;
 
   constructor(url: string, options: { commandTimeoutMs?: number } = {}) {
     this.redis = new Redis(url, {
@@ -57,6 +70,23 @@ export class RedisStore implements SharedStore {
     this.redis.defineCommand('hitCounters', { lua: HIT_COUNTERS_LUA });
     // Connection errors surface as failed commands; without a listener ioredis logs them.
     this.redis.on('error', () => undefined);
+    // The next connection may reach another server (a restarted one): ask it its run_id anew.
+    this.redis.on('close', () => (this.serverRunId = undefined));
+  }
+
+  private runId(): Promise<string> {
+    this.serverRunId ??= this.run(() => this.redis.info('server')).then(
+      (info) => {
+        const runId = /^run_id:(\w+)/m.exec(info)?.[1];
+        if (!runId) throw new StoreUnavailableError(new Error('INFO server names no run_id'));
+        return runId;
+      },
+      (error: unknown) => {
+        this.serverRunId = undefined;
+        throw error;
+      },
+    );
+    return this.serverRunId;
   }
 
   private async run<T>(command: () => Promise<T>): Promise<T> {
@@ -77,8 +107,30 @@ export class RedisStore implements SharedStore {
 
   async revokedAmong(consentIds: readonly string[]): Promise<Set<string>> {
     if (consentIds.length === 0) return new Set();
-    const values = await this.run(() => this.redis.mget(consentIds.map(key)));
+    const runId = await this.runId();
+    const [view, ...values] = await this.run(() =>
+      this.redis.mget(REVOCATION_VIEW_KEY, ...consentIds.map(key)),
+    );
+    if (view !== runId) throw new RevocationViewStaleError();
     return new Set(consentIds.filter((_, i) => values[i] !== null));
+  }
+
+  async loadRevocations(revocations: readonly KeptRevocation[]): Promise<void> {
+    // Asked first: if Redis restarts during the load, the marker names the old server and the
+    // view is rebuilt again.
+    const runId = await this.runId();
+    const now = Date.now();
+    for (let from = 0; from < revocations.length; from += LOAD_BATCH) {
+      const pipeline = this.redis.pipeline();
+      for (const { record, expiresAt } of revocations.slice(from, from + LOAD_BATCH)) {
+        if (expiresAt <= now) continue;
+        pipeline.set(key(record.consentId), JSON.stringify(record), 'PX', expiresAt - now, 'NX');
+      }
+      const results = await this.run(() => pipeline.exec());
+      const failed = results?.find(([error]) => error);
+      if (!results || failed) throw new StoreUnavailableError(failed?.[0]);
+    }
+    await this.run(() => this.redis.set(REVOCATION_VIEW_KEY, runId));
   }
 
   async revocation(consentId: string): Promise<RevocationRecord | null> {

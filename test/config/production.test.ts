@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../lib/config.ts';
 import { devKeyFiles, ensureDevKeys } from '../../lib/identity/dev-keys.ts';
 import { keySet, signingKey } from '../../lib/identity/key-sources.ts';
+import { memoryStoreWarning } from '../../gateway/revocations/shared-state.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'gd-prod-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,6 +32,48 @@ describe('production configuration', () => {
     ]) {
       expect(text).toContain(name);
     }
+  });
+
+  describe('the shared store', () => {
+    const keys = {
+      NODE_ENV: 'production',
+      IDP_JWKS: 'idp.json',
+      IDP_ISSUER: 'https://idp',
+      IDP_AUDIENCE: 'gateway',
+      CONSENT_JWKS: 'consent.json',
+      CONSENT_ISSUER: 'https://consent',
+      GATEWAY_SIGNING_KEY: 'gateway.jwk',
+    };
+    const problemsOf = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+
+    it('requires REDIS_URL: replicas share revocations and rate limits through it', () => {
+      const problems = problemsOf(keys);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^REDIS_URL is required in production/);
+      expect(problems[0]).toContain('ALLOW_MEMORY_STORE=single-replica');
+      expect(problemsOf({ ...keys, REDIS_URL: 'redis://redis:6379' })).toEqual([]);
+    });
+
+    it('runs one replica on the memory store only when told so in exactly those words', () => {
+      expect(problemsOf({ ...keys, ALLOW_MEMORY_STORE: 'single-replica' })).toEqual([]);
+      // …and says so at every start.
+      const optedOut = loadConfig({ ...keys, ALLOW_MEMORY_STORE: 'single-replica' });
+      expect(memoryStoreWarning(optedOut)).toMatch(/run exactly one gateway replica/);
+      expect(memoryStoreWarning({ ...optedOut, redisUrl: 'redis://redis:6379' })).toBeUndefined();
+      expect(memoryStoreWarning(loadConfig({}))).toBeUndefined();
+      expect(problemsOf({ ...keys, ALLOW_MEMORY_STORE: 'true' })).toEqual([
+        'ALLOW_MEMORY_STORE may only be "single-replica"',
+      ]);
+      // Development needs neither.
+      expect(problemsOf({})).toEqual([]);
+    });
   });
 
   it('reports bad values without echoing secrets', () => {

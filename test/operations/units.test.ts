@@ -71,23 +71,54 @@ describe('the circuit breaker', () => {
       now: () => now,
       onStateChange: (s) => states.push(s),
     });
-    breaker.failed();
-    breaker.succeeded();
-    breaker.failed();
-    expect(breaker.allow()).toBe(true); // one failure since the last success
-    breaker.failed();
+    breaker.failed(breaker.allow()!);
+    breaker.succeeded(breaker.allow()!);
+    breaker.failed(breaker.allow()!);
+    const second = breaker.allow(); // one failure since the last success
+    expect(second).not.toBeNull();
+    breaker.failed(second!);
     expect(breaker.state).toBe('open');
-    expect(breaker.allow()).toBe(false);
+    expect(breaker.allow()).toBeNull();
     now = 150;
-    expect(breaker.allow()).toBe(true); // the probe
-    expect(breaker.allow()).toBe(false); // only one at a time
-    breaker.failed();
+    const probe = breaker.allow();
+    expect(probe).toMatchObject({ probe: true });
+    expect(breaker.allow()).toBeNull(); // only one at a time
+    breaker.failed(probe!);
     expect(breaker.state).toBe('open');
     now = 300;
-    expect(breaker.allow()).toBe(true);
-    breaker.succeeded();
-    expect(breaker.allow()).toBe(true);
+    breaker.succeeded(breaker.allow()!);
+    expect(breaker.allow()).not.toBeNull();
     expect(states).toEqual(['open', 'half-open', 'open', 'half-open', 'closed']);
+  });
+
+  it('keeps the cool-down from the opening: late failures of earlier calls neither extend it nor re-open', () => {
+    let now = 0;
+    const states: string[] = [];
+    const breaker = new CircuitBreaker({
+      failureThreshold: 2,
+      cooldownMs: 10_000,
+      now: () => now,
+      onStateChange: (s) => states.push(s),
+    });
+    // A hung department: many calls go out before any of them times out.
+    const hung = Array.from({ length: 6 }, () => breaker.allow()!);
+    now = 5000;
+    breaker.failed(hung[0]!);
+    breaker.failed(hung[1]!); // opens at 5 s
+    expect(breaker.state).toBe('open');
+    now = 12_000;
+    for (const late of hung.slice(2, 4)) breaker.failed(late); // time out during the cool-down
+    now = 15_000; // the cool-down ends 10 s after the opening, not after the last late failure
+    const probe = breaker.allow();
+    expect(probe).toMatchObject({ probe: true });
+    breaker.failed(hung[4]!); // late, while the probe is out: says nothing about the probe
+    expect(breaker.state).toBe('half-open');
+    breaker.succeeded(hung[5]!); // nor does a late success close it
+    expect(breaker.state).toBe('half-open');
+    expect(breaker.allow()).toBeNull();
+    breaker.succeeded(probe!);
+    expect(breaker.state).toBe('closed');
+    expect(states).toEqual(['open', 'half-open', 'closed']);
   });
 });
 
@@ -198,6 +229,7 @@ describe('operations configuration', () => {
       CONSENT_JWKS: 'consent.json',
       CONSENT_ISSUER: 'https://consent',
       GATEWAY_SIGNING_KEY: 'gateway.jwk',
+      REDIS_URL: 'redis://redis:6379',
     };
     expect(loadConfig(production).operations.introspection).toBe(false);
     expect(loadConfig({ ...production, INTROSPECTION: 'true' }).operations.introspection).toBe(
@@ -266,6 +298,7 @@ describe('operations configuration', () => {
       CONSENT_JWKS: devKeyFiles(dataDir, 'consent-authority').publicJwks,
       CONSENT_ISSUER: 'https://consent',
       GATEWAY_SIGNING_KEY: devKeyFiles(dataDir, 'gateway').privateJwk,
+      REDIS_URL: 'redis://redis:6379',
     });
     await expect(gatewayIdentity(config)).rejects.toThrow(
       /development keys?, which production refuses/,
