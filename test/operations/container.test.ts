@@ -138,6 +138,19 @@ describe('Dockerfile', () => {
     expect(missing).toEqual([]);
   });
 
+  it('keeps the secrets compose mounts, and the data folder, out of the image and the repository', () => {
+    const ignored = (file: string) =>
+      readFileSync(path.join(PROJECT_ROOT, file), 'utf8')
+        .split('\n')
+        .map((line) => line.trim().replace(/\/$/, ''));
+    for (const { file } of Object.values(compose.secrets)) {
+      const folder = path.normalize(file).split(path.sep)[0]!;
+      expect(ignored('.dockerignore')).toContain(folder);
+      expect(ignored('.gitignore')).toContain(folder);
+    }
+    expect(ignored('.dockerignore')).toContain('.data');
+  });
+
   it('refuses a command that names no role, saying which there are', async () => {
     for (const command of [[], ['start'], ['subgraph']]) {
       const { code, output } = await runRole(command, {});

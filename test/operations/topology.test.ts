@@ -48,7 +48,8 @@ describe.skipIf(!postgresUrl || !redisUrl)('the platform as separate processes',
   beforeAll(async () => {
     await admin((client) => client.query(`CREATE DATABASE "${database}"`));
     // Every process reads the development keys from the shared data folder, as the gateway's
-    // public key reaches departments from a shared secret in a deployment; made once, up front.
+    // public key reaches departments from a shared secret in a deployment; made up front, as a
+    // deployment's keys exist before its processes.
     await ensureDevKeys(storage.dataDir);
     const common = {
       NODE_ENV: 'development',
