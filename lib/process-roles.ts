@@ -17,14 +17,31 @@ export function departmentUrlVariables(): string[] {
   return SUBGRAPHS.map((subgraph) => `${envVarPrefix(subgraph.name)}_URL`);
 }
 
+/**
+ * A department knows the gateway by its signed access context, not a password; one in the URL
+ * would be printed in the start banner and the readiness probe (fetch) refuses such URLs.
+ */
+function carriesCredentials(value: string): boolean {
+  try {
+    const url = new URL(value.trim());
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false; // malformed: lib/config.ts names it
+  }
+}
+
 /** Every problem with `env` for `role`, one line each naming the variable (empty when none). */
 export function roleProblems(role: ProcessRole, env: Env): string[] {
   const given = (name: string) => Boolean(env[name]?.trim());
   const production = env.NODE_ENV?.trim() === 'production';
   const problems: string[] = [];
   if (role.kind === 'gateway') {
-    for (const name of departmentUrlVariables().filter((variable) => !given(variable)))
-      problems.push(`${name} is required: the gateway alone calls every department at its URL`);
+    for (const name of departmentUrlVariables()) {
+      if (!given(name))
+        problems.push(`${name} is required: the gateway alone calls every department at its URL`);
+      else if (carriesCredentials(env[name]!))
+        problems.push(`${name} must not carry a user name or password`);
+    }
     if (production && !given('GATEWAY_SIGNING_KEY'))
       problems.push('GATEWAY_SIGNING_KEY is required for the gateway in production');
   } else if (production && !given('GATEWAY_JWKS')) {

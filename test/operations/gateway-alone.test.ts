@@ -120,6 +120,13 @@ describe('the gateway alone', () => {
       'GATEWAY_SIGNING_KEY is required for the gateway in production',
     ]);
     expect(roleProblems({ kind: 'gateway' }, { SUBGRAPH_HOUSING_URL: ' ' })).toHaveLength(6);
+    // Named without the value: it holds a password.
+    expect(
+      roleProblems(
+        { kind: 'gateway' },
+        { ...everyUrl, SUBGRAPH_MEDICAL_URL: 'https://gw:s3cret@medical.internal/graphql' },
+      ),
+    ).toEqual(['SUBGRAPH_MEDICAL_URL must not carry a user name or password']);
     expect(roleProblems({ kind: 'department', name: 'medical' }, {})).toEqual([]);
     expect(
       roleProblems(
