@@ -1,6 +1,7 @@
 /** Small helpers shared by the bin/ commands: flags, errors, and the development-only guard. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, type PlatformConfig } from '../lib/config.ts';
+import { roleProblems, type ProcessRole } from '../lib/process-roles.ts';
 
 export function fail(message: string): never {
   console.error(message);
@@ -26,6 +27,20 @@ export function config(): PlatformConfig {
     return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+}
+
+/** The configuration of a deployed process: every problem, its role's included, in one message. */
+export function configFor(role: ProcessRole): PlatformConfig {
+  const problems = roleProblems(role, process.env);
+  try {
+    const loaded = loadConfig();
+    if (problems.length > 0) fail(new ConfigError(problems).message);
+    return loaded;
+  } catch (error) {
+    if (error instanceof ConfigError)
+      fail(new ConfigError([...error.problems, ...problems]).message);
     throw error;
   }
 }

@@ -7,24 +7,16 @@
  * and stores close. A second signal exits at once.
  */
 import { startPlatform } from '../gateway/platform.ts';
+import { departmentUrlVariables } from '../lib/process-roles.ts';
 import { config } from './cli.ts';
+import { closeOnSignals } from './shutdown.ts';
 
-const platform = await startPlatform(config(), { log: (line) => console.log(line) });
-let stopping = false;
-const stop = (signal: string) => {
-  if (stopping) {
-    console.error(`${signal} again: exiting without waiting`);
-    process.exit(1);
-  }
-  stopping = true;
-  console.log(`${signal}: draining requests in flight, then closing`);
-  platform.close().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error('shutdown failed:', (error as Error)?.message);
-      process.exit(1);
-    },
+// Said rather than silently ignored: the gateway here calls the departments it runs itself.
+const ignored = departmentUrlVariables().filter((name) => process.env[name]?.trim());
+if (ignored.length > 0) {
+  console.log(
+    `npm start runs every department itself and ignores ${ignored.join(', ')}; npm run gateway calls departments there`,
   );
-};
-process.on('SIGINT', () => stop('SIGINT'));
-process.on('SIGTERM', () => stop('SIGTERM'));
+}
+const platform = await startPlatform(config(), { log: (line) => console.log(line) });
+closeOnSignals(() => platform.close());

@@ -2,14 +2,14 @@
 import { subgraphVerificationKeys } from '../lib/identity/resolve.ts';
 import { launchDepartments } from '../subgraphs/runtime/launch.ts';
 import { SUBGRAPHS } from '../schema/catalogue.ts';
-import { config, fail, parse } from './cli.ts';
+import { configFor, fail, parse } from './cli.ts';
 
 const { positionals } = parse({}, 'npm run subgraph -- <name>');
 const name = positionals[0];
 if (!name || !SUBGRAPHS.some((s) => s.name === name)) {
   fail(`usage: npm run subgraph -- <name>   (one of: ${SUBGRAPHS.map((s) => s.name).join(', ')})`);
 }
-const cfg = config();
+const cfg = configFor({ kind: 'department', name });
 const launched = await launchDepartments({
   names: [name],
   dataDir: cfg.dataDir,

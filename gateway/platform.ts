@@ -1,11 +1,17 @@
 /**
  * The development platform in one process: departments (seeded on first start) and the gateway.
- * `npm start` runs it; integration tests run the same function on free ports.
+ * `npm start` runs it; integration tests run the same function on free ports. With
+ * `remoteDepartments` it is the gateway alone (`npm run gateway`): no department runs in this
+ * process, and the gateway calls (and /readyz probes) the departments at the URLs given.
  */
 import { ConfigError, type PlatformConfig } from '../lib/config.ts';
 import { gatewayIdentity, subgraphVerificationKeys } from '../lib/identity/resolve.ts';
 import type { SharedStore } from '../lib/store/index.ts';
-import { launchDepartments, type LaunchedDepartments } from '../subgraphs/runtime/launch.ts';
+import {
+  departmentsElsewhere,
+  launchDepartments,
+  type LaunchedDepartments,
+} from '../subgraphs/runtime/launch.ts';
 import { readSupergraph } from '../schema/compose.ts';
 import { sampleHouseholds, type SampleHousehold } from '../subgraphs/household/sample.ts';
 import { startGateway, type RunningGateway } from './server.ts';
@@ -30,6 +36,8 @@ export interface PlatformOptions {
   logger?: Logger;
   /** Prefix of rate-limit counters in the shared store (tests isolate themselves with it). */
   rateLimitNamespace?: string;
+  /** Departments running elsewhere (name → GraphQL URL): none is started in this process. */
+  remoteDepartments?: Record<string, string>;
 }
 
 export interface RunningPlatform {
@@ -91,8 +99,11 @@ export async function startPlatform(
 ): Promise<RunningPlatform> {
   const log = options.log ?? (() => undefined);
   const storage = config.databaseUrl ? 'PostgreSQL' : `embedded SQLite in ${config.dataDir}`;
+  const remote = options.remoteDepartments;
   log(
-    `Starting departments (${storage}, seed ${config.seed}, ${config.seedHouseholds.toLocaleString('en')} households)…`,
+    remote
+      ? `Starting the gateway alone (access log on ${storage}); departments run elsewhere…`
+      : `Starting departments (${storage}, seed ${config.seed}, ${config.seedHouseholds.toLocaleString('en')} households)…`,
   );
   const started = Date.now();
   // Departments that require client certificates would refuse this process's own gateway.
@@ -101,20 +112,22 @@ export async function startPlatform(
       'SUBGRAPH_TLS_* makes the departments require a client certificate: set GATEWAY_TLS_* too',
     ]);
   const identity = await gatewayIdentity(config);
-  const departments = await launchDepartments({
-    accessKeys: await subgraphVerificationKeys(config),
-    redisUrl: config.redisUrl,
-    ...(options.databasePrefix ? { replayKeyPrefix: options.databasePrefix } : {}),
-    tls: config.subgraphTls,
-    dataDir: config.dataDir,
-    databaseUrl: config.databaseUrl,
-    ...(options.databasePrefix ? { databasePrefix: options.databasePrefix } : {}),
-    host: config.host,
-    ports: options.anyPorts ? {} : config.subgraphPorts,
-    seed: config.seed,
-    households: config.seedHouseholds,
-    onProgress: progressReporter(log),
-  });
+  const departments = remote
+    ? departmentsElsewhere(remote)
+    : await launchDepartments({
+        accessKeys: await subgraphVerificationKeys(config),
+        redisUrl: config.redisUrl,
+        ...(options.databasePrefix ? { replayKeyPrefix: options.databasePrefix } : {}),
+        tls: config.subgraphTls,
+        dataDir: config.dataDir,
+        databaseUrl: config.databaseUrl,
+        ...(options.databasePrefix ? { databasePrefix: options.databasePrefix } : {}),
+        host: config.host,
+        ports: options.anyPorts ? {} : config.subgraphPorts,
+        seed: config.seed,
+        households: config.seedHouseholds,
+        onProgress: progressReporter(log),
+      });
   const supergraphSdl = readSupergraph();
   const metrics = createGatewayMetrics();
   const logger = options.logger ?? createLogger({ level: config.operations.logLevel });
@@ -157,7 +170,9 @@ export async function startPlatform(
     const warning = memoryStoreWarning(config);
     if (warning) logger.warn(warning);
     await rebuildAtStart(store);
-    if (departments.seeded.length > 0) {
+    // Departments elsewhere seed their own databases when they start.
+    if (remote) log('  no department in this process');
+    else if (departments.seeded.length > 0) {
       log(
         `  seeded ${departments.seeded.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
@@ -196,8 +211,8 @@ export async function startPlatform(
       shutdownHooks: [() => audit!.writer.flush()],
       ...(options.rateLimitNamespace ? { rateLimitNamespace: options.rateLimitNamespace } : {}),
     });
-    for (const d of departments.departments)
-      log(`  ${d.definition.name.padEnd(11)} ${d.server.url}`);
+    for (const [name, url] of Object.entries(departments.urls))
+      log(`  ${name.padEnd(11)} ${url}${remote ? ' (elsewhere)' : ''}`);
     log(`Gateway ready: ${gateway.url}  (open it in a browser for the explorer)`);
     if (sample && config.env !== 'production') log(firstSteps(gateway.url, sample));
     return {

@@ -3,7 +3,7 @@
  * pair under the data folder on first start. Their key ids start with "dev-" so that production
  * can recognise and refuse them.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 
@@ -32,24 +32,57 @@ export function devKeyFiles(dataDir: string, name: DevKeyName): DevKeyFiles {
   };
 }
 
-async function createKey(name: DevKeyName, files: DevKeyFiles): Promise<void> {
+/**
+ * Several processes may share one data folder (a gateway and departments started together): the
+ * private half is created exclusively, so one process wins and the others use its pair, and the
+ * public half appears whole (renamed into place) and only after the private one is written. A
+ * public file present therefore means a complete pair.
+ */
+async function createKey(name: DevKeyName, files: DevKeyFiles, waitMs: number): Promise<void> {
   const alg = ALGORITHMS[name];
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const kid = `${DEV_KID_PREFIX}${name}-${Date.now().toString(36)}`;
   const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' };
   const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
   mkdirSync(path.dirname(files.privateJwk), { recursive: true, mode: 0o700 });
-  writeFileSync(files.privateJwk, JSON.stringify(privateJwk, null, 2), { mode: 0o600 });
-  writeFileSync(files.publicJwks, JSON.stringify({ keys: [publicJwk] }, null, 2));
+  try {
+    writeFileSync(files.privateJwk, JSON.stringify(privateJwk, null, 2), {
+      mode: 0o600,
+      flag: 'wx',
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return untilPublished(files, waitMs);
+    throw error;
+  }
+  const temporary = `${files.publicJwks}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify({ keys: [publicJwk] }, null, 2));
+  renameSync(temporary, files.publicJwks);
 }
 
-/** Creates whichever development keys are missing; returns the files of all three. */
-export async function ensureDevKeys(dataDir: string): Promise<Record<DevKeyName, DevKeyFiles>> {
+/** Waits for another process to finish the pair it started. */
+async function untilPublished(files: DevKeyFiles, timeoutMs: number): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !existsSync(files.publicJwks);) {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${files.privateJwk} has no public key beside it; delete it to create a new development key pair`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Creates whichever development keys are missing; returns the files of all three. A private key
+ * without its public one is another process's creation in progress, awaited for `waitMs`.
+ */
+export async function ensureDevKeys(
+  dataDir: string,
+  { waitMs = 10_000 }: { waitMs?: number } = {},
+): Promise<Record<DevKeyName, DevKeyFiles>> {
   const result = {} as Record<DevKeyName, DevKeyFiles>;
   for (const name of Object.keys(ALGORITHMS) as DevKeyName[]) {
     const files = devKeyFiles(dataDir, name);
-    if (!existsSync(files.privateJwk) || !existsSync(files.publicJwks))
-      await createKey(name, files);
+    if (!existsSync(files.publicJwks)) await createKey(name, files, waitMs);
     result[name] = files;
   }
   return result;

@@ -106,3 +106,8 @@ export async function launchDepartments(options: LaunchOptions): Promise<Launche
     throw error;
   }
 }
+
+/** Departments that run in other processes: the gateway knows their URLs and starts none. */
+export function departmentsElsewhere(urls: Record<string, string>): LaunchedDepartments {
+  return { departments: [], urls: { ...urls }, seeded: [], close: async () => undefined };
+}
