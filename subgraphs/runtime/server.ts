@@ -20,6 +20,7 @@ import { Policy } from '../../schema/policy.ts';
 import { AccessReport } from '../../schema/access-report.ts';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Database } from '../../lib/db.ts';
+import { isPostgresUnavailable } from '../../lib/postgres-unavailable.ts';
 import {
   BadJsonError,
   BodyTooLargeError,
@@ -33,6 +34,11 @@ import {
 } from '../../lib/http.ts';
 import type { AnyTables, SubgraphContext, SubgraphDefinition } from './definition.ts';
 import { applyFieldPolicy } from './field-policy.ts';
+import {
+  DATABASE_UNAVAILABLE_STATUS,
+  databaseUnavailableBody,
+  databaseUnavailablePlugin,
+} from './database-unavailable.ts';
 import { AccessGuard } from './guard.ts';
 import { migrate } from './migrate.ts';
 import { seedStateMigration } from './seeding.ts';
@@ -119,6 +125,7 @@ export async function startSubgraph(
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       accessReportPlugin,
+      databaseUnavailablePlugin,
     ],
   });
   await server.start();
@@ -167,6 +174,8 @@ export async function startSubgraph(
           errors: [{ message: error.message, extensions: { code: 'BAD_USER_INPUT' } }],
         });
       }
+      if (isPostgresUnavailable(error))
+        return sendJson(res, DATABASE_UNAVAILABLE_STATUS, databaseUnavailableBody);
       sendJson(res, 500, {
         errors: [
           { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
