@@ -41,6 +41,12 @@ export interface Database<DB> {
    * write: a named statement the server parses and plans once per connection. Undefined on SQLite.
    */
   postgres: pg.Pool | undefined;
+  /**
+   * Tells the database that a statement on it failed. On PostgreSQL an outage error (the server
+   * restarting, unreachable) is reported as the connection lost, once per outage; otherwise
+   * nothing happens.
+   */
+  statementFailed(error: unknown): void;
   close(): Promise<void>;
 }
 
@@ -63,6 +69,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
   let dialect: Dialect;
   let sqlite: SQLite.Database | undefined;
   let postgres: pg.Pool | undefined;
+  let statementFailed: (error: unknown) => void = () => undefined;
   if (options.databaseUrl) {
     dialect = 'postgres';
     // Create the schema first with a plain client: the pool below pins search_path to it.
@@ -76,14 +83,16 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
     } finally {
       await admin.end();
     }
-    const pool = createPostgresPool({
+    const watched = createPostgresPool({
       url: options.databaseUrl,
       schema,
       max: options.poolSize ?? 10,
       ...(options.onConnectionChange ? { onConnectionChange: options.onConnectionChange } : {}),
     });
+    const { pool } = watched;
     db = new Kysely<DB>({ dialect: new SchemaPostgresDialect({ pool }, schema), log });
     postgres = pool;
+    statementFailed = watched.failed;
   } else {
     dialect = 'sqlite';
     mkdirSync(options.dataDir, { recursive: true });
@@ -104,6 +113,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
     },
     sqlite,
     postgres,
+    statementFailed,
     close: () => db.destroy(),
   };
 }

@@ -8,7 +8,7 @@
  * gets an unavailable code), and the next query opens a fresh connection once the server is back.
  */
 import pg from 'pg';
-import { postgresErrorCode } from './postgres-unavailable.ts';
+import { isPostgresUnavailable, postgresErrorCode } from './postgres-unavailable.ts';
 
 /** A pool's connection to its server changed: reported once per outage, not per connection. */
 export interface ConnectionChange {
@@ -36,7 +36,18 @@ export function logConnectionChange({ database, state, code }: ConnectionChange)
   );
 }
 
-export function createPostgresPool(options: PostgresPoolOptions): pg.Pool {
+/** A pool and the way to tell it that a statement on it failed. */
+export interface WatchedPool {
+  pool: pg.Pool;
+  /**
+   * A statement failed: if PostgreSQL is unreachable, the pool reports its connection lost (once
+   * per outage). A connection that dies under a running statement raises no event of its own
+   * that a listener could rely on: only the statement's error tells.
+   */
+  failed(error: unknown): void;
+}
+
+export function createPostgresPool(options: PostgresPoolOptions): WatchedPool {
   const report = options.onConnectionChange ?? logConnectionChange;
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -46,17 +57,23 @@ export function createPostgresPool(options: PostgresPoolOptions): pg.Pool {
     application_name: `gd-${options.schema}`,
   });
   let lost = false;
-  const onError = (error: unknown) => {
+  const lose = (error: unknown) => {
     if (lost) return;
     lost = true;
     report({ database: options.schema, state: 'lost', code: postgresErrorCode(error) });
   };
-  pool.on('error', onError);
+  const failed = (error: unknown) => {
+    if (isPostgresUnavailable(error)) lose(error);
+  };
+  // Every 'error' event is a connection's death, whatever it says.
+  pool.on('error', lose);
+  // pool.query hands a statement's error back to the pool with its connection.
+  pool.on('release', failed);
   pool.on('connect', (client) => {
-    client.on('error', onError);
+    client.on('error', lose);
     if (!lost) return;
     lost = false;
     report({ database: options.schema, state: 'restored' });
   });
-  return pool;
+  return { pool, failed };
 }

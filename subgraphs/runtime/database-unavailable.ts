@@ -23,18 +23,24 @@ export const databaseUnavailableBody = {
 
 export const DATABASE_UNAVAILABLE_STATUS = 503;
 
-export const databaseUnavailablePlugin: ApolloServerPlugin = {
-  async requestDidStart() {
-    let unavailable = false;
-    return {
-      async didEncounterErrors({ errors }) {
-        if (errors.some((error) => isPostgresUnavailable(error.originalError))) unavailable = true;
-      },
-      async willSendResponse({ response }) {
-        if (!unavailable) return;
-        response.http.status = DATABASE_UNAVAILABLE_STATUS;
-        response.body = { kind: 'single', singleResult: databaseUnavailableBody };
-      },
-    };
-  },
-};
+/** `onOutage` hears of each outage error (the database logs the loss once per outage). */
+export function databaseUnavailablePlugin(onOutage: (error: unknown) => void): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      let unavailable = false;
+      return {
+        async didEncounterErrors({ errors }) {
+          const outage = errors.find((error) => isPostgresUnavailable(error.originalError));
+          if (!outage) return;
+          unavailable = true;
+          onOutage(outage.originalError);
+        },
+        async willSendResponse({ response }) {
+          if (!unavailable) return;
+          response.http.status = DATABASE_UNAVAILABLE_STATUS;
+          response.body = { kind: 'single', singleResult: databaseUnavailableBody };
+        },
+      };
+    },
+  };
+}

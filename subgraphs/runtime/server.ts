@@ -125,7 +125,7 @@ export async function startSubgraph(
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       accessReportPlugin,
-      databaseUnavailablePlugin,
+      databaseUnavailablePlugin((error) => database.statementFailed(error)),
     ],
   });
   await server.start();
@@ -174,8 +174,10 @@ export async function startSubgraph(
           errors: [{ message: error.message, extensions: { code: 'BAD_USER_INPUT' } }],
         });
       }
-      if (isPostgresUnavailable(error))
+      if (isPostgresUnavailable(error)) {
+        database.statementFailed(error);
         return sendJson(res, DATABASE_UNAVAILABLE_STATUS, databaseUnavailableBody);
+      }
       sendJson(res, 500, {
         errors: [
           { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },

@@ -83,6 +83,35 @@ describe.skipIf(!postgresUrl)('a PostgreSQL pool whose connections the server en
     expect(changes.map((c) => c.state)).toEqual(['lost', 'restored']);
   });
 
+  it('reports a connection ended under a running statement, and a refused one', async () => {
+    changes.length = 0;
+    const running = pool.query('SELECT pg_sleep(10)').catch((error: unknown) => error);
+    let pid: number | undefined;
+    for (const deadline = Date.now() + 5000; pid === undefined; await sleep(20)) {
+      if (Date.now() > deadline) throw new Error('the statement never ran');
+      const admin = new pg.Client({ connectionString: postgresUrl });
+      await admin.connect();
+      const { rows } = await admin.query<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE '%pg_sleep%'",
+        [`gd-${name}`],
+      );
+      await admin.end();
+      pid = rows[0]?.pid;
+    }
+    await terminate(pid);
+    expect(isPostgresUnavailable(await running)).toBe(true);
+    await until(() => changes.length > 0);
+    expect(changes).toEqual([{ database: name, state: 'lost', code: '57P01' }]);
+    // Statements that fail before reaching any connection (a refused one) are told by their caller.
+    database.statementFailed(
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    );
+    database.statementFailed(Object.assign(new Error('duplicate key'), { code: '23505' }));
+    expect(changes).toHaveLength(1);
+    await pool.query('SELECT 1');
+    expect(changes.at(-1)).toEqual({ database: name, state: 'restored' });
+  });
+
   it('names its connections after the database (pg_stat_activity shows whose they are)', async () => {
     const { rows } = await pool.query<{ name: string }>(
       'SELECT application_name AS name FROM pg_stat_activity WHERE pid = pg_backend_pid()',
