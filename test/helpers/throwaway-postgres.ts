@@ -88,14 +88,19 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       ? run('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args])
       : run(path.join(bin, tool), args);
   const port = await freePort();
-  // No fsync: the cluster is thrown away, and the machine's disk is shared with other tests.
-  await pg('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
   const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
   const ctl = (...args: string[]) => pg('pg_ctl', ['-D', data, '-w', '-t', '30', ...args]);
   const start = async () => {
     await ctl('start', '-l', path.join(dir, 'server.log'), '-o', serverOptions);
   };
-  await start();
+  try {
+    // No fsync: the cluster is thrown away, and the machine's disk is shared with other tests.
+    await pg('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
+    await start();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
