@@ -154,6 +154,13 @@ export async function startPlatform(
           },
           'access log group not written; its responses were withheld (AUDIT_UNAVAILABLE)',
         ),
+      onConnectionChange: ({ state, code }) =>
+        state === 'lost'
+          ? logger.error(
+              { err: { code } },
+              'access log database connection lost; responses are withheld (AUDIT_UNAVAILABLE) until it is back',
+            )
+          : logger.info('access log database connection restored'),
       onCheckpointerError: (error) =>
         logger.warn(
           { err: { type: error.name, code: (error as { code?: string }).code } },

@@ -9,6 +9,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresAdapter, SqliteDialect, sql, type LogEvent } from 'kysely';
 import { SchemaPostgresDialect } from './postgres-dialect.ts';
+import { createPostgresPool, type ConnectionChange } from './postgres-pool.ts';
 import { withStatementCache } from './sqlite-statements.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -20,6 +21,8 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** PostgreSQL went away or came back (default: one line on stderr each time). */
+  onConnectionChange?: (change: ConnectionChange) => void;
 }
 
 export interface Database<DB> {
@@ -38,6 +41,12 @@ export interface Database<DB> {
    * write: a named statement the server parses and plans once per connection. Undefined on SQLite.
    */
   postgres: pg.Pool | undefined;
+  /**
+   * Tells the database that a statement on it failed. On PostgreSQL an outage error (the server
+   * restarting, unreachable) is reported as the connection lost, once per outage; otherwise
+   * nothing happens.
+   */
+  statementFailed(error: unknown): void;
   close(): Promise<void>;
 }
 
@@ -60,10 +69,11 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
   let dialect: Dialect;
   let sqlite: SQLite.Database | undefined;
   let postgres: pg.Pool | undefined;
+  let statementFailed: (error: unknown) => void = () => undefined;
   if (options.databaseUrl) {
     dialect = 'postgres';
     // Create the schema first with a plain client: the pool below pins search_path to it.
-    const admin = new pg.Client({ connectionString: options.databaseUrl });
+    const admin = plainClient(options.databaseUrl);
     await admin.connect();
     try {
       await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
@@ -73,13 +83,16 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
     } finally {
       await admin.end();
     }
-    const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
+    const watched = createPostgresPool({
+      url: options.databaseUrl,
+      schema,
       max: options.poolSize ?? 10,
-      options: `-c search_path=${schema}`,
+      ...(options.onConnectionChange ? { onConnectionChange: options.onConnectionChange } : {}),
     });
+    const { pool } = watched;
     db = new Kysely<DB>({ dialect: new SchemaPostgresDialect({ pool }, schema), log });
     postgres = pool;
+    statementFailed = watched.failed;
   } else {
     dialect = 'sqlite';
     mkdirSync(options.dataDir, { recursive: true });
@@ -100,6 +113,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
     },
     sqlite,
     postgres,
+    statementFailed,
     close: () => db.destroy(),
   };
 }
@@ -113,11 +127,22 @@ export function usesPostgres(db: { getExecutor(): { readonly adapter: unknown } 
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
+/**
+ * A one-off client for DDL. Its connection dying between statements is an `'error'` event, which
+ * ends the process without a listener; the statement awaited on it fails anyway, so the listener
+ * has nothing to add.
+ */
+function plainClient(url: string): pg.Client {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
+  return client;
+}
+
 /** Drops a department's PostgreSQL schema (tests clean up with it). */
 export async function dropPostgresSchema(databaseUrl: string, name: string): Promise<void> {
   const schema = name.replace(/-/g, '_');
   if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid database name "${name}"`);
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = plainClient(databaseUrl);
   await client.connect();
   try {
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -127,3 +152,4 @@ export async function dropPostgresSchema(databaseUrl: string, name: string): Pro
 }
 
 export { sql };
+export type { ConnectionChange } from './postgres-pool.ts';

@@ -135,6 +135,8 @@ export class AuditLog {
         // Committed or not is unknown (a connection or the thread lost mid-way): read the head
         // again next time.
         this.knownHead = undefined;
+        // A refused connection reaches no pool event: the database hears of the outage here.
+        this.database.statementFailed(error);
         throw error;
       }
       if (outcome === 'stored') {

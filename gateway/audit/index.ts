@@ -2,7 +2,7 @@
  * Opens the access log (the platform's database), its group-commit writer and, for the embedded
  * log, its checkpointer thread (its writer thread starts with the first append).
  */
-import { openDatabase } from '../../lib/db.ts';
+import { openDatabase, type ConnectionChange } from '../../lib/db.ts';
 import { AuditLog, type AuditTables } from './audit-log.ts';
 import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { fieldCategories } from './field-categories.ts';
@@ -19,6 +19,8 @@ export interface AuditOptions {
   commitDelayMs?: number;
   onFlush?: GroupCommitOptions['onFlush'];
   onFailure?: GroupCommitOptions['onFailure'];
+  /** The PostgreSQL log's connection was lost or restored (appends fail meanwhile: AUDIT_UNAVAILABLE). */
+  onConnectionChange?: (change: ConnectionChange) => void;
   /** The embedded log's checkpointer thread stopped (the log goes on; its writer checkpoints in its commits). */
   onCheckpointerError?: (error: Error) => void;
 }
@@ -35,6 +37,7 @@ export async function openAudit(options: AuditOptions): Promise<Audit> {
     name: `${options.databasePrefix ?? ''}${AUDIT_DATABASE}`,
     dataDir: options.dataDir,
     databaseUrl: options.databaseUrl,
+    ...(options.onConnectionChange ? { onConnectionChange: options.onConnectionChange } : {}),
   });
   let checkpointer: Checkpointer | undefined;
   try {

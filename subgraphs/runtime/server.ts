@@ -22,6 +22,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Database } from '../../lib/db.ts';
 import { StoreUnavailableError } from '../../lib/store/shared-store.ts';
 import type { TlsMaterial } from '../../lib/tls-config.ts';
+import { isPostgresUnavailable } from '../../lib/postgres-unavailable.ts';
 import {
   BadJsonError,
   BodyTooLargeError,
@@ -35,6 +36,11 @@ import {
 } from '../../lib/http.ts';
 import type { AnyTables, SubgraphContext, SubgraphDefinition } from './definition.ts';
 import { applyFieldPolicy } from './field-policy.ts';
+import {
+  DATABASE_UNAVAILABLE_STATUS,
+  databaseUnavailableBody,
+  databaseUnavailablePlugin,
+} from './database-unavailable.ts';
 import { AccessGuard } from './guard.ts';
 import { migrate } from './migrate.ts';
 import { MemoryReplayCache, type ReplayCache } from './replay-cache.ts';
@@ -136,6 +142,7 @@ export async function startSubgraph(
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       accessReportPlugin,
+      databaseUnavailablePlugin((error) => database.statementFailed(error)),
     ],
   });
   await server.start();
@@ -190,6 +197,10 @@ export async function startSubgraph(
         return sendJson(res, 413, {
           errors: [{ message: error.message, extensions: { code: 'BAD_USER_INPUT' } }],
         });
+      }
+      if (isPostgresUnavailable(error)) {
+        database.statementFailed(error);
+        return sendJson(res, DATABASE_UNAVAILABLE_STATUS, databaseUnavailableBody);
       }
       sendJson(res, 500, {
         errors: [

@@ -77,16 +77,16 @@ export function startCommand<T>(
   env: Record<string, string>,
   ready: (output: string) => T | undefined,
 ): Promise<RunningCommand<T>> {
+  // The embedded stores unless the test names a database or Redis itself.
+  const { DATABASE_URL: _d, REDIS_URL: _r, ...inherited } = process.env as Record<string, string>;
   const childEnv: Record<string, string> = {
-    ...(process.env as Record<string, string>),
+    ...inherited,
     NODE_ENV: 'development',
     DATA_DIR: storage.dataDir,
     SEED: String(TEST_SEED),
     SEED_HOUSEHOLDS: String(TEST_HOUSEHOLDS),
     ...env,
   };
-  delete childEnv.DATABASE_URL;
-  delete childEnv.REDIS_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
