@@ -208,7 +208,7 @@ export function loadConfig(
       read.problems.push(`${MEMORY_STORE_OPT_OUT} may only be "single-replica"`);
     } else if (!config.redisUrl && memoryStore === undefined) {
       read.problems.push(
-        `REDIS_URL is required in production (replicas share revocations and rate limits through it; ${MEMORY_STORE_OPT_OUT}=single-replica runs one replica on the in-memory store)`,
+        `REDIS_URL is required in production (replicas share revocations, rate limits and the access-context replay cache through it; ${MEMORY_STORE_OPT_OUT}=single-replica runs one replica on the in-memory store)`,
       );
     }
     if (!id.gatewaySigningKey && !id.gatewayJwks) {

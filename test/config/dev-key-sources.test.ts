@@ -56,6 +56,7 @@ function productionConfig(dataDir: string, env: Record<string, string>) {
     IDP_AUDIENCE: 'gateway',
     CONSENT_ISSUER: 'https://consent.example',
     GATEWAY_SIGNING_KEY: productionSigningKey,
+    REDIS_URL: 'redis://127.0.0.1:6379',
     ...env,
   });
 }
