@@ -116,8 +116,8 @@ export async function startPlatform(
     ? departmentsElsewhere(remote)
     : await launchDepartments({
         accessKeys: await subgraphVerificationKeys(config),
-        redisUrl: config.redisUrl,
-        ...(options.databasePrefix ? { replayKeyPrefix: options.databasePrefix } : {}),
+        // One process, one replica of each department: its replay cache is this process's
+        // memory. Redis is for departments run as several replicas (npm run subgraph).
         tls: config.subgraphTls,
         dataDir: config.dataDir,
         databaseUrl: config.databaseUrl,
