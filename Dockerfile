@@ -4,7 +4,8 @@
 #   docker run IMAGE subgraph household     one department
 # docs/operations.md ("Production topology") lists what each role needs.
 
-ARG NODE_IMAGE=node:22-bookworm
+# Node 20: the version the tests and CI run on (better-sqlite3 12 supports it).
+ARG NODE_IMAGE=node:20-bookworm
 
 # Dependencies, with the build tools better-sqlite3 falls back to when no prebuilt binary fits.
 FROM ${NODE_IMAGE} AS deps
