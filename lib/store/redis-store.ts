@@ -10,6 +10,7 @@
  * The marker travels in the same MGET as the consent ids, so the check costs no round trip.
  */
 import { Redis } from 'ioredis';
+import { failFastRedisOptions } from './redis-options.ts';
 import {
   RevocationViewStaleError,
   StoreUnavailableError,
@@ -59,11 +60,7 @@ export class RedisStore implements SharedStore {
 
   constructor(url: string, options: { commandTimeoutMs?: number } = {}) {
     this.redis = new Redis(url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: options.commandTimeoutMs ?? 500,
-      connectTimeout: 2000,
-      retryStrategy: (attempt) => Math.min(100 * attempt, 1000),
+      ...failFastRedisOptions(options.commandTimeoutMs),
       lazyConnect: false,
     }) as CountingRedis;
     // EVALSHA with a fallback to EVAL: the script travels once per connection.

@@ -5,6 +5,7 @@
  * unreachable (no offline queue, a short timeout), and the department then refuses calls.
  */
 import { Redis } from 'ioredis';
+import { failFastRedisOptions } from '../../lib/store/redis-options.ts';
 import { StoreUnavailableError } from '../../lib/store/shared-store.ts';
 import type { ReplayCache, ReplayCacheOptions } from './replay-cache.ts';
 
@@ -16,13 +17,7 @@ export class RedisReplayCache implements ReplayCache {
   constructor(url: string, options: ReplayCacheOptions & { commandTimeoutMs?: number } = {}) {
     // The same hash tag as the shared store's keys, so one Redis Cluster slot serves both.
     this.prefix = `{gd}:access-context:seen:${options.keyPrefix ?? ''}`;
-    this.redis = new Redis(url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: options.commandTimeoutMs ?? 500,
-      connectTimeout: 2000,
-      retryStrategy: (attempt) => Math.min(100 * attempt, 1000),
-    });
+    this.redis = new Redis(url, failFastRedisOptions(options.commandTimeoutMs));
     // Connection errors surface as failed commands; without a listener ioredis logs them.
     this.redis.on('error', () => undefined);
   }

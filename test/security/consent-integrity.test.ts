@@ -11,13 +11,8 @@ import { signingKey } from '../../lib/identity/key-sources.ts';
 import type { RunningPlatform } from '../../gateway/platform.ts';
 import { consentFor, headersFor } from '../helpers/callers.ts';
 import { gql, startTestPlatform, testStorage, type TestStorage } from '../helpers/platform.ts';
+import { residentsByHousehold, type Resident } from '../helpers/registry.ts';
 import { HOUSEHOLD_ASSISTANCE, RECORD_DETERMINATION, dibaoInput } from '../helpers/story.ts';
-
-interface Resident {
-  id: string;
-  household_id: string;
-  birth_date: string;
-}
 
 const errorAt = (body: any, path: string) =>
   body.errors?.find((e: any) => e.path?.join('.') === path);
@@ -47,18 +42,7 @@ describe('consent integrity', () => {
     storage = testStorage();
     platform = await startTestPlatform(storage);
     url = platform.gateway.url;
-    const registry = platform.departments.departments.find(
-      (d) => d.definition.name === 'household',
-    )!.database.db;
-    const residents = (await registry
-      .selectFrom('persons')
-      .select(['id', 'household_id', 'birth_date'])
-      .orderBy('household_id')
-      .execute()) as Resident[];
-    const byHousehold = new Map<string, Resident[]>();
-    for (const r of residents)
-      byHousehold.set(r.household_id, [...(byHousehold.get(r.household_id) ?? []), r]);
-    const families = [...byHousehold.values()].filter((rs) => rs.length >= 2);
+    const families = (await residentsByHousehold(platform)).filter((rs) => rs.length >= 2);
     [a, b, c] = [families[0]!, families[1]!, families[2]!];
   });
   afterAll(async () => {

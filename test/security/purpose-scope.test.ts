@@ -8,12 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningPlatform } from '../../gateway/platform.ts';
 import { headersFor } from '../helpers/callers.ts';
 import { gql, startTestPlatform, testStorage, type TestStorage } from '../helpers/platform.ts';
-
-interface Resident {
-  id: string;
-  household_id: string;
-  birth_date: string;
-}
+import { departmentDb, residentsByHousehold, type Resident } from '../helpers/registry.ts';
 
 const errorAt = (body: any, path: string) =>
   body.errors?.find((e: any) => e.path?.join('.') === path);
@@ -42,21 +37,15 @@ describe('purpose subject scope (disaster relief)', () => {
       dept: 'emergency-management',
       purpose: 'disaster-relief',
     });
-    const residents = (await department('household')
-      .database.db.selectFrom('persons')
-      .select(['id', 'household_id', 'birth_date'])
-      .orderBy('household_id')
-      .execute()) as Resident[];
-    const disaster = department('disaster').database.db;
+    const disaster = departmentDb(platform, 'disaster');
     const withDamage = new Set(
       (await disaster.selectFrom('damage_records').select('household_id').execute()).map(
         (r: { household_id: string }) => r.household_id,
       ),
     );
-    const byHousehold = new Map<string, Resident[]>();
-    for (const r of residents)
-      byHousehold.set(r.household_id, [...(byHousehold.get(r.household_id) ?? []), r]);
-    const clean = [...byHousehold.values()].filter((rs) => !withDamage.has(rs[0]!.household_id));
+    const clean = (await residentsByHousehold(platform)).filter(
+      (rs) => !withDamage.has(rs[0]!.household_id),
+    );
     [damaged, spared] = [clean[0]!, clean[1]!];
     const event = await disaster
       .selectFrom('disaster_events')
