@@ -39,6 +39,9 @@ const REJECTION: Record<RejectionReason, string> = {
 const deny = (code: ErrorCode, message: string): Decision => ({ allow: false, code, message });
 
 interface ConsentIndex {
+  /** The lists it was built from: the gateway replaces them once the registry confirms grants. */
+  grants: readonly ConsentGrant[];
+  rejected: readonly RejectedConsent[];
   byPerson: Map<string, ConsentGrant[]>;
   byHousehold: Map<string, ConsentGrant[]>;
   rejectedByPerson: Map<string, RejectedConsent>;
@@ -225,8 +228,10 @@ export class Policy {
 
   private index(access: AccessContext): ConsentIndex {
     let index = this.indexes.get(access);
-    if (index) return index;
+    if (index && index.grants === access.grants && index.rejected === access.rejected) return index;
     index = {
+      grants: access.grants,
+      rejected: access.rejected,
       byPerson: new Map(),
       byHousehold: new Map(),
       rejectedByPerson: new Map(),

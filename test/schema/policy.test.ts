@@ -131,4 +131,38 @@ describe('field policy', () => {
     );
     expect(decision).toMatchObject({ allow: false, code: 'CONSENT_STATUS_UNAVAILABLE' });
   });
+
+  it('decides from the grants the gateway confirmed, even after deciding without them', () => {
+    const access: AccessContext = {
+      requestId: 'r',
+      caller: { sub: 'c', dept: 'civil-affairs', kind: 'department', roles: [] },
+      purpose: 'dibao',
+      grants: [],
+      rejected: [],
+      consentStatus: 'ok',
+    };
+    const decide = () =>
+      policy.decide(
+        access,
+        'Person.birthDate',
+        { category: 'identity', sharing: 'CONDITIONAL' },
+        { kind: 'person', id: people[0]! },
+      );
+    expect(decide()).toMatchObject({ allow: false, code: 'CONSENT_REQUIRED' });
+    // The registry's confirmation replaces the lists (subject-checks-plugin.ts).
+    access.grants = [{ id: 'c1', household: households[0]!, subjects: [people[0]!], categories }];
+    expect(decide()).toEqual({ allow: true });
+    access.grants = [];
+    access.rejected = [
+      {
+        id: 'c1',
+        household: households[0]!,
+        subjects: [people[0]!],
+        code: ErrorCode.CONSENT_INVALID,
+        reason: 'not-a-member',
+      },
+    ];
+    expect(decide()).toMatchObject({ allow: false, code: 'CONSENT_INVALID' });
+    expect((decide() as { message: string }).message).toMatch(/registry does not list them/);
+  });
 });
