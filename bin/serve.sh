@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 role="${1:-}"
 [ $# -gt 0 ] && shift
 case "$role" in
-  gateway) exec node --max-semi-space-size=32 --import tsx bin/gateway.ts "$@" ;;
+  # The gateway alone: Node's default young generation and two malloc arenas (docs/operations.md,
+  # Memory); npm run gateway's command line.
+  gateway) MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" exec node --import tsx bin/gateway.ts "$@" ;;
   subgraph) exec node --import tsx bin/subgraph.ts "$@" ;;
   *)
     echo "usage: gateway | subgraph <name>" >&2

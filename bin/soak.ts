@@ -9,6 +9,12 @@
  * JSON, an over-deep query), and writes (recordFeedback, with retries of the same idempotency key)
  * where the assistance department has them. Rate limits are off unless RATE_LIMIT_* are set: the
  * soak measures the platform, not the limiter.
+ *
+ * `--processes` runs the production topology instead (bin/soak-processes.ts: each department and
+ * the gateway in its own process, embedded storage) and measures each process alone;
+ * `--gateway-node-flags=F` sets the gateway's Node flags there (default: none, as `npm run gateway`).
+ * `--snapshots DIR` writes a heap snapshot of each measured process (or only `--snapshot-of NAME`)
+ * after warm-up and at the end.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -18,19 +24,24 @@ import { dropPostgresSchema } from '../lib/db.ts';
 import { issueConsentToken, issueDepartmentToken } from '../lib/identity/dev-tokens.ts';
 import { SUBGRAPHS } from '../schema/catalogue.ts';
 import { readSupergraph } from '../schema/compose.ts';
-import { startPlatform } from '../gateway/platform.ts';
 import { HOUSEHOLD_QUERY } from '../gateway/sample-query.ts';
 import { sampleHouseholds } from '../subgraphs/household/sample.ts';
 import { AUDIT_DATABASE } from '../gateway/audit/index.ts';
 import { fail, parse } from './cli.ts';
+import { MemoryRecord } from './soak-memory.ts';
+import { startSoakTarget } from './soak-targets.ts';
 
 const { values } = parse(
   {
     minutes: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '8' },
     households: { type: 'string', default: '2000' },
+    processes: { type: 'boolean', default: false },
+    'gateway-node-flags': { type: 'string', default: '' },
+    snapshots: { type: 'string' },
+    'snapshot-of': { type: 'string' },
   },
-  'npm run soak -- --minutes N [--concurrency C] [--households H]',
+  'npm run soak -- --minutes N [--concurrency C] [--households H] [--processes [--gateway-node-flags=F]] [--snapshots DIR [--snapshot-of NAME]]',
 );
 const minutes = Number(values.minutes);
 const concurrency = Number(values.concurrency);
@@ -40,7 +51,9 @@ if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 256))
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gd-soak-'));
 const databasePrefix = `soak${process.pid}_`;
-const config = loadConfig({
+if (values.processes && process.env.DATABASE_URL)
+  fail('--processes runs on embedded storage: departments run alone use unprefixed schema names');
+const settings = {
   RATE_LIMIT_PER_CLIENT: '0',
   RATE_LIMIT_PER_DEPARTMENT: '0',
   LOG_LEVEL: 'warn',
@@ -49,15 +62,24 @@ const config = loadConfig({
   HOST: '127.0.0.1', // loopback only
   DATA_DIR: dataDir,
   SEED_HOUSEHOLDS: String(values.households),
-});
+};
+const config = loadConfig(settings);
 console.log(
   `soak: ${minutes} min, ${concurrency} workers, ${config.seedHouseholds} households, ` +
-    `${config.databaseUrl ? 'PostgreSQL' : 'SQLite'} + ${config.redisUrl ? 'Redis' : 'memory store'}`,
+    `${config.databaseUrl ? 'PostgreSQL' : 'SQLite'} + ${config.redisUrl ? 'Redis' : 'memory store'}` +
+    (values.processes
+      ? `, one process each (gateway: node ${values['gateway-node-flags'] || 'without flags'})`
+      : ''),
 );
-const platform = await startPlatform(config, { anyPorts: true, databasePrefix });
-const url = platform.gateway.url;
-const registry = platform.departments.departments.find((d) => d.definition.name === 'household')!;
-const samples = await sampleHouseholds(registry.database.db, 50);
+
+const target = await startSoakTarget({
+  config,
+  env: { ...process.env, ...settings },
+  databasePrefix,
+  processes: values.processes ? { gatewayNodeFlags: values['gateway-node-flags']! } : undefined,
+});
+const url = target.url;
+const samples = await sampleHouseholds(target.household, 50);
 const hasWrites = readSupergraph().includes('recordFeedback(');
 
 const token = (dept: string) => issueDepartmentToken(dataDir, { dept, sub: `soak-${dept}` });
@@ -178,17 +200,12 @@ const codes = new Map<string, number>();
 const kinds = new Map<string, number>();
 const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 let sent = 0;
-const rssStart = process.memoryUsage().rss;
-let rssPeak = rssStart;
 const started = Date.now();
-/** RSS and heap every 10 s: growth that levels off is warm-up (caches, JIT); a steady climb is a leak. */
-const samples10s: { at: number; rss: number; heap: number }[] = [];
-const memory = setInterval(() => {
-  const { rss, heapUsed } = process.memoryUsage();
-  rssPeak = Math.max(rssPeak, rss);
-  if ((Date.now() - started) / 10_000 >= samples10s.length + 1)
-    samples10s.push({ at: Math.round((Date.now() - started) / 1000), rss, heap: heapUsed });
-}, 1000);
+const memory = new MemoryRecord(target.measured, {
+  dir: values.snapshots,
+  only: values['snapshot-of'],
+});
+await memory.start(minutes * 60_000);
 const deadline = started + minutes * 60_000;
 
 async function worker(): Promise<void> {
@@ -215,13 +232,11 @@ async function worker(): Promise<void> {
 }
 await Promise.all(Array.from({ length: concurrency }, worker));
 const seconds = (Date.now() - started) / 1000;
-clearInterval(memory);
-const rssEnd = process.memoryUsage().rss;
+await memory.stop();
 latencies.sort((a, b) => a - b);
 const pct = (p: number) =>
   latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const records = await platform.audit.log.count();
+const records = await target.accessRecords();
 
 console.log(
   `\nrequests: ${latencies.length} in ${seconds.toFixed(0)} s = ${(latencies.length / seconds).toFixed(1)} requests/s`,
@@ -229,15 +244,7 @@ console.log(
 console.log(
   `latency: p50 ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
 );
-console.log(
-  `memory (RSS, platform and load generator in one process): start ${mb(rssStart)}, peak ${mb(rssPeak)}, end ${mb(rssEnd)}, growth ${mb(rssEnd - rssStart)}`,
-);
-console.log(
-  'RSS / heap every 10 s:',
-  samples10s.map((m) => `${m.at}s ${mb(m.rss)}/${mb(m.heap)}`).join(', '),
-);
-const warm = samples10s[Math.floor(samples10s.length / 4)];
-if (warm) console.log(`RSS growth after warm-up (from ${warm.at} s): ${mb(rssEnd - warm.rss)}`);
+for (const line of memory.report()) console.log(line);
 console.log(`access records written: ${records}`);
 const load = os.loadavg().map((l) => l.toFixed(1));
 console.log(`machine load average (1/5/15 min): ${load.join(' / ')} on ${os.cpus().length} cores`);
@@ -246,7 +253,7 @@ console.log('answers by code (HTTP status):');
 for (const [code, n] of [...codes].sort((a, b) => b[1] - a[1]))
   console.log(`  ${code.padEnd(40)} ${n}`);
 
-await platform.close();
+await target.close();
 rmSync(dataDir, { recursive: true, force: true });
 if (config.databaseUrl) {
   for (const name of [...SUBGRAPHS.map((s) => s.name), AUDIT_DATABASE])

@@ -5,9 +5,10 @@ import { clearInterval, setInterval } from 'node:timers';
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 
-/** @type {{ file: string, intervalMs: number }} */
-const { file, intervalMs } = workerData;
+/** @type {{ file: string, intervalMs: number, pragmas: string[] }} */
+const { file, intervalMs, pragmas } = workerData;
 const db = new SQLite(file, { fileMustExist: true });
+for (const pragma of pragmas) db.pragma(pragma);
 // Never waits for readers or the gateway's writes: copies what it can, leaves the rest for next time.
 const checkpoint = () => db.pragma('wal_checkpoint(PASSIVE)');
 

@@ -9,6 +9,7 @@
  * many pages and the writer checkpoints inside its commits.
  */
 import { Worker } from 'node:worker_threads';
+import { SQLITE_CACHE_KIB } from '../../lib/db.ts';
 
 export interface CheckpointerOptions {
   /** The SQLite database file (its WAL is `<file>-wal`). */
@@ -31,7 +32,12 @@ const THREAD_ENTRY = new URL('./checkpoint-thread.mjs', import.meta.url);
 
 export async function startCheckpointer(options: CheckpointerOptions): Promise<Checkpointer> {
   const worker = new Worker(THREAD_ENTRY, {
-    workerData: { file: options.file, intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS },
+    workerData: {
+      file: options.file,
+      intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS,
+      // Bounded like every embedded connection's (lib/db.ts), though a checkpoint reads little.
+      pragmas: [`cache_size = -${SQLITE_CACHE_KIB}`],
+    },
   });
   // Never what keeps the gateway's process alive: a checkpoint cut short by exit is safe (SQLite
   // finishes it on the next open).
