@@ -11,6 +11,10 @@ import {
   type RunningPlatform,
 } from '../../gateway/platform.ts';
 import { AUDIT_DATABASE } from '../../gateway/audit/index.ts';
+import { startGateway, type RunningGateway } from '../../gateway/server.ts';
+import { gatewayIdentity } from '../../lib/identity/resolve.ts';
+import type { SharedStore } from '../../lib/store/index.ts';
+import { readSupergraph } from '../../schema/compose.ts';
 import { launchDepartments, type LaunchedDepartments } from '../../subgraphs/runtime/launch.ts';
 
 export const TEST_SEED = 7;
@@ -101,4 +105,31 @@ export async function gql(
   });
   const text = await response.text();
   return { status: response.status, body: JSON.parse(text), text };
+}
+
+/**
+ * A second gateway replica of a running test platform: the same departments, keys and access log
+ * (its records land in the same log), its own shared store (its own Redis connection).
+ */
+export async function startReplicaGateway(
+  platform: RunningPlatform,
+  storage: TestStorage,
+  store: SharedStore,
+  env: Record<string, string> = {},
+  rateLimitNamespace?: string,
+): Promise<RunningGateway> {
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: storage.dataDir, ...env });
+  return startGateway({
+    supergraphSdl: readSupergraph(),
+    subgraphUrls: platform.departments.urls,
+    subgraphTimeoutMs: 5000,
+    host: '127.0.0.1',
+    port: 0,
+    identity: await gatewayIdentity(config),
+    store,
+    audit: platform.audit.writer,
+    auditLog: platform.audit.log,
+    operations: config.operations,
+    ...(rateLimitNamespace ? { rateLimitNamespace } : {}),
+  });
 }

@@ -4,7 +4,6 @@
  * does not answer at its URL makes the gateway not ready, named. Every missing URL is named in
  * one message before anything starts; so are a production department's missing keys.
  */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config.ts';
 import { ensureDevKeys } from '../../lib/identity/dev-keys.ts';
@@ -12,17 +11,8 @@ import { subgraphVerificationKeys } from '../../lib/identity/resolve.ts';
 import { departmentUrlVariables, roleProblems } from '../../lib/process-roles.ts';
 import { launchDepartments, type LaunchedDepartments } from '../../subgraphs/runtime/launch.ts';
 import { TEST_HOUSEHOLDS, TEST_SEED, testStorage } from '../helpers/platform.ts';
-import { runRole, startRole, stopRole, type RoleProcess } from './image-entrypoint.ts';
+import { deadUrl, runRole, startRole, stopRole, type RoleProcess } from './image-entrypoint.ts';
 import { startCommand } from './helpers.ts';
-
-/** A local URL where nothing listens: a port bound and released. */
-async function deadUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}/graphql`;
-}
 
 describe('the gateway alone', () => {
   const storage = testStorage();

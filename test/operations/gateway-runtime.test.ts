@@ -5,22 +5,18 @@
  * process the image's entrypoint starts, and `npm run gateway` held to the same command line.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDevKeys } from '../../lib/identity/dev-keys.ts';
 import { departmentUrlVariables } from '../../lib/process-roles.ts';
 import { testStorage } from '../helpers/platform.ts';
-import { PROJECT_ROOT, startRole, stopRole, type RoleProcess } from './image-entrypoint.ts';
-
-/** A local URL where nothing listens: the gateway starts without its departments. */
-async function deadUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}/graphql`;
-}
+import {
+  PROJECT_ROOT,
+  deadUrl,
+  startRole,
+  stopRole,
+  type RoleProcess,
+} from './image-entrypoint.ts';
 
 const procList = (pid: number, file: string) =>
   readFileSync(`/proc/${pid}/${file}`, 'utf8').split('\0').filter(Boolean);

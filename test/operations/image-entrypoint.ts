@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -115,4 +116,13 @@ export async function stopRole(role: RoleProcess<unknown> | undefined): Promise<
   const timer = setTimeout(() => role.child.kill('SIGKILL'), 10_000);
   await role.exited;
   clearTimeout(timer);
+}
+
+/** A local URL where nothing listens: a port bound and released. */
+export async function deadUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}/graphql`;
 }

@@ -4,15 +4,17 @@
  * both. Also Redis's fixed-window counters on their own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lib/config.ts';
-import { gatewayIdentity } from '../../lib/identity/resolve.ts';
 import { RedisStore } from '../../lib/store/index.ts';
 import type { RunningPlatform } from '../../gateway/platform.ts';
-import { startGateway, type RunningGateway } from '../../gateway/server.ts';
-import { readSupergraph } from '../../schema/compose.ts';
+import type { RunningGateway } from '../../gateway/server.ts';
 import { consentFor } from '../helpers/callers.ts';
 import { redisUrl, untilConnected } from '../helpers/services.ts';
-import { startTestPlatform, testStorage, type TestStorage } from '../helpers/platform.ts';
+import {
+  startReplicaGateway,
+  startTestPlatform,
+  testStorage,
+  type TestStorage,
+} from '../helpers/platform.ts';
 import { callerHeaders, postJson } from './helpers.ts';
 
 const QUERY = `query($id: ID!) { household(id: $id) { members { birthDate } } }`;
@@ -30,20 +32,7 @@ describe.skipIf(!redisUrl)('two gateway replicas sharing Redis', () => {
     platform = await startTestPlatform(storage, env, { rateLimitNamespace: run });
     replicaStore = new RedisStore(redisUrl!);
     await untilConnected(replicaStore);
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: storage.dataDir, ...env });
-    replica = await startGateway({
-      supergraphSdl: readSupergraph(),
-      subgraphUrls: platform.departments.urls,
-      subgraphTimeoutMs: 5000,
-      host: '127.0.0.1',
-      port: 0,
-      identity: await gatewayIdentity(config),
-      store: replicaStore,
-      audit: platform.audit.writer,
-      auditLog: platform.audit.log,
-      operations: config.operations,
-      rateLimitNamespace: run,
-    });
+    replica = await startReplicaGateway(platform, storage, replicaStore, env, run);
   });
   afterAll(async () => {
     await replica?.close();

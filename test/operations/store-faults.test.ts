@@ -7,13 +7,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config.ts';
-import { gatewayIdentity } from '../../lib/identity/resolve.ts';
 import type { RunningPlatform } from '../../gateway/platform.ts';
-import { startGateway, type RunningGateway } from '../../gateway/server.ts';
+import type { RunningGateway } from '../../gateway/server.ts';
 import type { DurableRevocationStore } from '../../gateway/revocations/durable-store.ts';
 import { createSharedState, rebuildAtStart } from '../../gateway/revocations/shared-state.ts';
-import { readSupergraph } from '../../schema/compose.ts';
-import { startTestPlatform, testStorage, type TestStorage } from '../helpers/platform.ts';
+import {
+  startReplicaGateway,
+  startTestPlatform,
+  testStorage,
+  type TestStorage,
+} from '../helpers/platform.ts';
 import { consentedRead, refusal } from '../helpers/revocation.ts';
 import { ThrowawayRedis, redisServerAvailable } from '../helpers/throwaway-redis.ts';
 
@@ -42,18 +45,7 @@ describe.skipIf(!redisServerAvailable)('the shared store failing', () => {
       storeCircuitBreaker: config.operations.storeCircuitBreaker,
     });
     await rebuildAtStart(replicaStore);
-    replica = await startGateway({
-      supergraphSdl: readSupergraph(),
-      subgraphUrls: platform.departments.urls,
-      subgraphTimeoutMs: 5000,
-      host: '127.0.0.1',
-      port: 0,
-      identity: await gatewayIdentity(config),
-      store: replicaStore,
-      audit: platform.audit.writer,
-      auditLog: platform.audit.log,
-      operations: config.operations,
-    });
+    replica = await startReplicaGateway(platform, storage, replicaStore, env);
   });
   afterAll(async () => {
     await replica?.close();

@@ -4,15 +4,18 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lib/config.ts';
-import { gatewayIdentity } from '../../lib/identity/resolve.ts';
 import { RedisStore } from '../../lib/store/index.ts';
 import type { RunningPlatform } from '../../gateway/platform.ts';
-import { startGateway, type RunningGateway } from '../../gateway/server.ts';
-import { readSupergraph } from '../../schema/compose.ts';
+import type { RunningGateway } from '../../gateway/server.ts';
 import { consentFor, headersFor } from '../helpers/callers.ts';
 import { redisUrl, untilConnected } from '../helpers/services.ts';
-import { gql, startTestPlatform, testStorage, type TestStorage } from '../helpers/platform.ts';
+import {
+  gql,
+  startReplicaGateway,
+  startTestPlatform,
+  testStorage,
+  type TestStorage,
+} from '../helpers/platform.ts';
 
 const QUERY = `query($id: ID!) { household(id: $id) { members { birthDate } } }`;
 
@@ -53,27 +56,11 @@ describe.skipIf(!redisUrl)('consent revocation through Redis', () => {
   let members: string[];
   const prefix = `test-${process.pid}-${Date.now()}`;
 
-  async function extraGateway(store: RedisStore): Promise<RunningGateway> {
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: storage.dataDir });
-    return startGateway({
-      supergraphSdl: readSupergraph(),
-      subgraphUrls: platform.departments.urls,
-      subgraphTimeoutMs: 5000,
-      host: '127.0.0.1',
-      port: 0,
-      identity: await gatewayIdentity(config),
-      store,
-      // The replica writes its records into the same access log as the first gateway.
-      audit: platform.audit.writer,
-      auditLog: platform.audit.log,
-    });
-  }
-
   beforeAll(async () => {
     storage = testStorage();
     platform = await startTestPlatform(storage, { REDIS_URL: redisUrl! });
     secondStore = new RedisStore(redisUrl!);
-    second = await extraGateway(secondStore);
+    second = await startReplicaGateway(platform, storage, secondStore);
     await untilConnected(secondStore);
     household = platform.sample!.household;
     members = platform.sample!.members;
@@ -131,7 +118,7 @@ describe.skipIf(!redisUrl)('consent revocation through Redis', () => {
     const proxy = new CuttableProxy({ host: target.hostname, port: Number(target.port || 6379) });
     await proxy.open();
     const store = new RedisStore(`redis://127.0.0.1:${proxy.port}`);
-    const gateway = await extraGateway(store);
+    const gateway = await startReplicaGateway(platform, storage, store);
     try {
       await untilConnected(store);
       const headers = await caseworker(`${prefix}-b`);
